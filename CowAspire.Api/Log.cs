@@ -1,0 +1,16 @@
+namespace CowAspire.Api;
+
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published quote {Id}")]
+    public static partial void QuotePublished(this ILogger logger, long id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a scheduled quote: Redis is unavailable ({Reason})")]
+    public static partial void PublishSkipped(this ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted submitted quote {Id}")]
+    public static partial void QuoteSubmitted(this ILogger logger, long id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a submitted quote: Redis is unavailable ({Reason})")]
+    public static partial void SubmitRefused(this ILogger logger, string reason);
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CowAspire.ServiceDefaults.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
+
+namespace CowAspire.Api.Quotes;
+
+internal static class QuoteEndpoints
+{
+    /// <summary>Room for 280 characters of any script, JSON escaping included, and nothing more.</summary>
+    public const int MaxBodyBytes = 4096;
+
+    public static IEndpointRouteBuilder MapQuotes(this IEndpointRouteBuilder endpoints)
+    {
+        var quotes = endpoints.MapGroup("/quotes").WithTags("Quotes");
+        quotes.MapGet("/", GetCatalog);
+        quotes.MapGet("/{id:long}", GetPublished);
+        quotes.MapPost("/", Submit).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        return endpoints;
+    }
+
+    private static Ok<CatalogResponse> GetCatalog(QuoteCatalog catalog) =>
+        TypedResults.Ok(new CatalogResponse([.. catalog.Snapshot().Select(text => new CatalogEntry(text))]));
+
+    private static async Task<Results<Ok<QuoteEnvelope>, NotFound>> GetPublished(long id, QuoteStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(id, cancellationToken) is { } quote ? TypedResults.Ok(quote) : TypedResults.NotFound();
+
+    private static async Task<Results<Created<QuoteEnvelope>, ProblemHttpResult>> Submit(
+        HttpRequest request, QuoteCatalog catalog, QuoteStore store, ILogger<QuoteStore> logger, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the quote as application/json, not '{request.ContentType ?? "(none)"}'.");
+        }
+
+        SubmitQuoteRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync(QuoteApiJsonContext.Default.SubmitQuoteRequest, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not a JSON quote: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(ex.StatusCode, "Body too large", $"A quote request is at most {MaxBodyBytes} bytes.");
+        }
+
+        if (QuoteText.Validate(body?.Text, out var text) is { } error)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid quote", error);
+        }
+
+        QuoteEnvelope quote;
+        try
+        {
+            quote = await store.PublishAsync(text, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Refused, never accepted-then-dropped: the client keeps the quote and retries.
+            logger.SubmitRefused(ex.Message);
+            request.HttpContext.Response.Headers.RetryAfter = "2";
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Quote store unavailable",
+                "Redis is unavailable, so the quote was not accepted. Retry later.");
+        }
+
+        catalog.Add(text);
+        logger.QuoteSubmitted(quote.Id);
+        return TypedResults.Created($"/quotes/{quote.Id}", quote);
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+}
+
+public sealed record SubmitQuoteRequest([property: JsonPropertyName("text")] string? Text);
+
+public sealed record CatalogEntry(string Text);
+
+public sealed record CatalogResponse(IReadOnlyList<CatalogEntry> Quotes);
+
+[JsonSerializable(typeof(SubmitQuoteRequest))]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+internal sealed partial class QuoteApiJsonContext : JsonSerializerContext;

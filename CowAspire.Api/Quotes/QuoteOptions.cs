@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CowAspire.Api.Quotes;
+
+/// <summary>The <c>Quotes</c> configuration section.</summary>
+public sealed class QuoteOptions
+{
+    public const string SectionName = "Quotes";
+
+    /// <summary>How often the producer publishes the next catalog quote.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many published quotes Redis keeps for clients that resume with Last-Event-ID.</summary>
+    [Range(10, 1_000_000)]
+    public int HistoryLength { get; set; } = 1000;
+
+    /// <summary>Upper bound on the catalog, so submitted quotes cannot grow the producer's memory without end.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxCatalogSize { get; set; } = 1000;
+}

@@ -1,0 +1,18 @@
+namespace CowAspire.Api.Quotes;
+
+internal static class QuotesExtensions
+{
+    public static IHostApplicationBuilder AddQuotes(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<QuoteOptions>()
+            .BindConfiguration(QuoteOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<QuoteCatalog>();
+        builder.Services.AddSingleton<QuoteStore>();
+        builder.Services.AddHostedService<QuotePublisher>();
+        return builder;
+    }
+}

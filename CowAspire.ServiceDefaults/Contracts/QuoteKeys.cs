@@ -1,0 +1,20 @@
+using StackExchange.Redis;
+
+namespace CowAspire.ServiceDefaults.Contracts;
+
+/// <summary>The Redis names the producer writes and the gateways read.</summary>
+public static class QuoteKeys
+{
+    /// <summary>INCR counter that gives every quote its id.</summary>
+    public static readonly RedisKey NextId = "cowaspire:quotes:id";
+
+    /// <summary>Stream of envelopes whose entry ids are <c>{quoteId}-0</c>, trimmed to the history length.</summary>
+    public static readonly RedisKey History = "cowaspire:quotes:history";
+
+    public const string ChannelName = "cowaspire:quotes";
+
+    public static readonly RedisChannel Channel = RedisChannel.Literal(ChannelName);
+
+    /// <summary>The history entry id of a quote id.</summary>
+    public static RedisValue HistoryEntryId(long quoteId) => $"{quoteId}-0";
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace CowAspire.ServiceDefaults.Redis;
+
+public static class RedisClientExtensions
+{
+    /// <summary>
+    /// Registers the one <see cref="IConnectionMultiplexer"/> of the process from <c>ConnectionStrings:{connectionName}</c>
+    /// (Aspire's convention), with a readiness check that PINGs it.
+    /// </summary>
+    public static TBuilder AddRedisClient<TBuilder>(this TBuilder builder, string connectionName) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
+
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException(
+                $"ConnectionStrings:{connectionName} is not set. Start the service through the AppHost, or set ConnectionStrings__{connectionName}.");
+
+        var options = ConfigurationOptions.Parse(connectionString);
+        // Start even while Redis is down and keep retrying: health reports it, callers see 503s, nothing crashes.
+        options.AbortOnConnectFail = false;
+        // While disconnected, fail commands at once rather than queue them: callers answer 503 instead of hanging.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ClientName ??= builder.Environment.ApplicationName;
+
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
+        return builder;
+    }
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Redis does not answer PING", ex);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace CowAspire.Web;
+
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to Redis channel {Channel}")]
+    public static partial void Subscribed(this ILogger logger, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot subscribe to Redis yet ({Reason}); retrying")]
+    public static partial void SubscribeFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis subscription restored; catching up from history after id {LastId}")]
+    public static partial void CatchingUp(this ILogger logger, long lastId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gap in quote ids: last {LastId}, received {ReceivedId}; filling from history")]
+    public static partial void GapDetected(this ILogger logger, long lastId, long receivedId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read history from id {FromId}: {Reason}")]
+    public static partial void BackfillFailed(this ILogger logger, long fromId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an unreadable quote envelope ({Length} characters)")]
+    public static partial void UnreadableEnvelope(this ILogger logger, int length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Api did not answer a forwarded quote: {Reason}")]
+    public static partial void ApiUnavailable(this ILogger logger, string reason);
+}

@@ -1,0 +1,22 @@
+using CowAspire.ServiceDefaults.Redis;
+using CowAspire.Web.Page;
+using CowAspire.Web.Quotes;
+using CowAspire.Web.Streaming;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddRedisClient("redis");
+builder.AddStreaming();
+builder.AddQuoteForwarding();
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.UsePage();
+app.MapDefaultEndpoints();
+app.MapEvents();
+app.MapPage();
+app.MapQuoteForwarding();
+
+app.Run();

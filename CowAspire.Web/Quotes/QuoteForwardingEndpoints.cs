@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CowAspire.Web.Quotes;
+
+/// <summary>
+/// POST /quotes on the gateway: the page's form posts here and the quote goes on to the Api, found through
+/// service discovery. The Api validates; its answer (201, or a problem) comes back as it is.
+/// </summary>
+internal static class QuoteForwardingEndpoints
+{
+    public const int MaxBodyBytes = 4096;
+
+    public static IEndpointRouteBuilder MapQuoteForwarding(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGroup("/quotes").WithTags("Quotes")
+            .MapPost("/", Forward)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        return endpoints;
+    }
+
+    private static async Task<Results<ForwardedResult, ProblemHttpResult>> Forward(
+        HttpRequest request, ApiClient api, ILogger<ApiClient> logger, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: $"Send the quote as application/json, not '{request.ContentType ?? "(none)"}'.");
+        }
+
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.Problem(statusCode: ex.StatusCode, title: "Body too large",
+                detail: $"A quote request is at most {MaxBodyBytes} bytes.");
+        }
+
+        try
+        {
+            return new ForwardedResult(await api.SubmitQuoteAsync(body, cancellationToken));
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.ApiUnavailable(ex.Message);
+            request.HttpContext.Response.Headers.RetryAfter = "2";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Quote producer unavailable",
+                detail: "The Api did not answer, so the quote was not accepted. Retry later.");
+        }
+    }
+}
+
+/// <summary>The Api's answer, relayed: status, Location, content type and body.</summary>
+internal sealed class ForwardedResult(ApiResponse answer) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = answer.StatusCode;
+        httpContext.Response.ContentType = answer.ContentType;
+        if (answer.Location is { } location)
+        {
+            httpContext.Response.Headers.Location = location;
+        }
+        if (answer.RetryAfter is { } retryAfter)
+        {
+            httpContext.Response.Headers.RetryAfter = retryAfter;
+        }
+        await httpContext.Response.Body.WriteAsync(answer.Body, httpContext.RequestAborted);
+    }
+}
+
+internal sealed record ApiResponse(int StatusCode, string? ContentType, string? Location, string? RetryAfter, byte[] Body);
+
+/// <summary>The typed client for the Api; its base address <c>https+http://api</c> is resolved by service discovery.</summary>
+internal sealed class ApiClient(HttpClient http)
+{
+    public async Task<ApiResponse> SubmitQuoteAsync(byte[] json, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var response = await http.PostAsync(new Uri("/quotes", UriKind.Relative), content, cancellationToken);
+        return new ApiResponse(
+            (int)response.StatusCode,
+            response.Content.Headers.ContentType?.ToString(),
+            response.Headers.Location?.ToString(),
+            response.Headers.RetryAfter?.ToString(),
+            await response.Content.ReadAsByteArrayAsync(cancellationToken));
+    }
+}

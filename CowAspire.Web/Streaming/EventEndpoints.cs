@@ -1,0 +1,86 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CowAspire.Web.Streaming;
+
+internal static class EventEndpoints
+{
+    public const int MaxShowCount = 100;
+
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder endpoints)
+    {
+        var events = endpoints.MapGroup("/events").WithTags("Events");
+        events.MapGet("/", Live);
+        events.MapGet("/show", Show);
+        return endpoints;
+    }
+
+    private static async Task<Results<EventStreamResult, ProblemHttpResult>> Live(
+        HttpRequest request, QuoteStreams streams, QuoteHistory history, CancellationToken cancellationToken)
+    {
+        // The browser resends the last id it saw as a header; a first connection can name one in the query.
+        var raw = request.Headers["Last-Event-ID"].ToString();
+        var source = "Last-Event-ID";
+        if (string.IsNullOrEmpty(raw) && request.Query.TryGetValue("lastEventId", out var query))
+        {
+            (raw, source) = (query.ToString(), "lastEventId");
+        }
+
+        long? afterId = null;
+        if (!string.IsNullOrEmpty(raw))
+        {
+            if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return BadRequest($"{source} must be a quote id (a whole number ≥ 0), not '{Truncate(raw)}'.");
+            }
+            try
+            {
+                var latest = await history.LatestIdAsync(cancellationToken);
+                if (id > latest)
+                {
+                    return BadRequest($"{source} {id} is ahead of the newest quote ({latest}).");
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "2";
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "History unavailable",
+                    detail: "Redis is unavailable, so the stream cannot resume from history. Retry later.");
+            }
+            afterId = id;
+        }
+
+        return new EventStreamResult(streams.LiveAsync(afterId, request.HttpContext.RequestAborted));
+    }
+
+    private static Results<EventStreamResult, ProblemHttpResult> Show(
+        HttpRequest request, QuoteStreams streams, IOptions<StreamingOptions> options)
+    {
+        if (ParseShowCount(request.Query["count"], options.Value.DefaultShowCount) is not { } count)
+        {
+            return BadRequest($"count must be a whole number from 1 to {MaxShowCount}, not '{Truncate(request.Query["count"].ToString())}'.");
+        }
+        return new EventStreamResult(streams.ShowAsync(count, request.HttpContext.RequestAborted));
+    }
+
+    /// <summary>The show's count, the default when absent, or null when it is not 1..100.</summary>
+    public static int? ParseShowCount(Microsoft.Extensions.Primitives.StringValues values, int defaultCount)
+    {
+        if (values.Count == 0)
+        {
+            return defaultCount;
+        }
+        return values.Count == 1
+            && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            && count is >= 1 and <= MaxShowCount
+            ? count
+            : null;
+    }
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
+
+    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

@@ -1,0 +1,21 @@
+namespace CowAspire.Web.Streaming;
+
+internal static class StreamingExtensions
+{
+    public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StreamingOptions>()
+            .BindConfiguration(StreamingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<QuoteHistory>();
+        builder.Services.AddSingleton<QuoteStreams>();
+        builder.Services.AddSingleton<QuoteBroadcaster>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<QuoteBroadcaster>());
+        builder.Services.AddHostedService<HeartbeatService>();
+        return builder;
+    }
+}
