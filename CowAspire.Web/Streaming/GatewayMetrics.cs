@@ -13,9 +13,7 @@ public sealed class GatewayMetrics
     public GatewayMetrics(IMeterFactory meterFactory)
     {
         // The factory owns and disposes the meters it creates.
-#pragma warning disable CA2000
         var meter = meterFactory.Create(TelemetryExtensions.SourceName);
-#pragma warning restore CA2000
         _streams = meter.CreateUpDownCounter<long>("cowaspire.gateway.streams", description: "Open event streams");
         _quotes = meter.CreateCounter<long>("cowaspire.gateway.quotes", description: "Quotes fanned out");
         _overflows = meter.CreateCounter<long>("cowaspire.gateway.overflows", description: "Streams cut off because the client fell behind");
