@@ -22,5 +22,3 @@ builder.AddProject<Projects.CowAspire_Web>("web")
     .WaitFor(api);
 
 builder.Build().Run();
-// The testing builder finds the app model through this type: DistributedApplicationTestingBuilder.CreateAsync<Program>().
-public partial class Program;

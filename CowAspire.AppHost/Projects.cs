@@ -16,6 +16,12 @@ public sealed class CowAspire_Web : IProjectMetadata
     public string ProjectPath => ProjectPaths.Of("CowAspire.Web");
 }
 
+/// <summary>The AppHost itself, for <c>DistributedApplicationTestingBuilder.CreateAsync&lt;Projects.CowAspire_AppHost&gt;()</c>.</summary>
+public sealed class CowAspire_AppHost : IProjectMetadata
+{
+    public string ProjectPath => ProjectPaths.Of("CowAspire.AppHost");
+}
+
 internal static class ProjectPaths
 {
     public static string Of(string projectName) =>

@@ -29,6 +29,7 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
     private Task _startup = Task.CompletedTask;
     private Task _announce = Task.CompletedTask;
     private int _stopped;
+    private int _disposed;
 
     internal Orchestrator(
         AppModel model, ProcessSpecFactory specs, DashboardInfo dashboard, IHostApplicationLifetime lifetime, ILogger<Orchestrator> logger)
@@ -254,6 +255,11 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as itself and as a hosted service, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await StopAsync(CancellationToken.None);
         _launcher.Dispose();
         await _probe.DisposeAsync();

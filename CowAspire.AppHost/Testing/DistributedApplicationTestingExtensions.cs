@@ -70,14 +70,7 @@ public static class DistributedApplicationTestingExtensions
     public static HttpClient CreateHttpClient(this DistributedApplication app, string resourceName, string endpointName = "https")
     {
         ArgumentNullException.ThrowIfNull(app);
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => errors == SslPolicyErrors.None || IsDevelopmentCertificate(certificate) },
-            // Many streams share one connection, as a browser's do over HTTP/2.
-            EnableMultipleHttp2Connections = false,
-        };
-        return new HttpClient(handler)
+        return new HttpClient(CreateHttpHandler())
         {
             BaseAddress = app.GetEndpoint(resourceName, endpointName),
             DefaultRequestVersion = HttpVersion.Version20,
@@ -85,6 +78,17 @@ public static class DistributedApplicationTestingExtensions
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
+
+    /// <summary>
+    /// A handler that trusts the development certificate the services use (and only what validates or is that
+    /// certificate), and holds many HTTP/2 streams on one connection, as a browser does.
+    /// </summary>
+    public static SocketsHttpHandler CreateHttpHandler() => new()
+    {
+        UseProxy = false,
+        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => errors == SslPolicyErrors.None || IsDevelopmentCertificate(certificate) },
+        EnableMultipleHttp2Connections = false,
+    };
 
     /// <summary>The ASP.NET Core development certificate, which <c>dotnet dev-certs https</c> makes (and nothing else).</summary>
     private static bool IsDevelopmentCertificate(X509Certificate? certificate) =>

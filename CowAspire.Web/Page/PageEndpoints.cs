@@ -35,10 +35,10 @@ internal static class PageEndpoints
 
     private static Results<ContentHttpResult, ProblemHttpResult> NewShow(HttpRequest request, IOptions<StreamingOptions> options)
     {
-        if (EventEndpoints.ParseShowCount(request.Query["count"], options.Value.DefaultShowCount) is not { } count)
+        if (ShowCount.Parse(request.Query["count"], options.Value.DefaultShowCount) is not { } count)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid show request",
-                detail: $"count must be a whole number from 1 to {EventEndpoints.MaxShowCount}.");
+                detail: $"count must be a whole number from 1 to {ShowCount.Max}.");
         }
         var n = count.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Content($"""

@@ -7,8 +7,6 @@ namespace CowAspire.Web.Streaming;
 
 internal static class EventEndpoints
 {
-    public const int MaxShowCount = 100;
-
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder endpoints)
     {
         var events = endpoints.MapGroup("/events").WithTags("Events");
@@ -58,25 +56,11 @@ internal static class EventEndpoints
     private static Results<EventStreamResult, ProblemHttpResult> Show(
         HttpRequest request, QuoteStreams streams, IOptions<StreamingOptions> options)
     {
-        if (ParseShowCount(request.Query["count"], options.Value.DefaultShowCount) is not { } count)
+        if (ShowCount.Parse(request.Query["count"], options.Value.DefaultShowCount) is not { } count)
         {
-            return BadRequest($"count must be a whole number from 1 to {MaxShowCount}, not '{Truncate(request.Query["count"].ToString())}'.");
+            return BadRequest($"count must be a whole number from 1 to {ShowCount.Max}, not '{Truncate(request.Query["count"].ToString())}'.");
         }
         return new EventStreamResult(streams.ShowAsync(count, request.HttpContext.RequestAborted));
-    }
-
-    /// <summary>The show's count, the default when absent, or null when it is not 1..100.</summary>
-    public static int? ParseShowCount(Microsoft.Extensions.Primitives.StringValues values, int defaultCount)
-    {
-        if (values.Count == 0)
-        {
-            return defaultCount;
-        }
-        return values.Count == 1
-            && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
-            && count is >= 1 and <= MaxShowCount
-            ? count
-            : null;
     }
 
     private static ProblemHttpResult BadRequest(string detail) =>

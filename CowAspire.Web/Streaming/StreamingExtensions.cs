@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
 namespace CowAspire.Web.Streaming;
 
 internal static class StreamingExtensions
@@ -8,6 +11,10 @@ internal static class StreamingExtensions
             .BindConfiguration(StreamingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<StreamingOptions>>((kestrel, streaming) =>
+                kestrel.Limits.Http2.MaxStreamsPerConnection = streaming.Value.MaxStreamsPerConnection);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();

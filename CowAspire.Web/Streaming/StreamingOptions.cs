@@ -19,6 +19,13 @@ public sealed class StreamingOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// HTTP/2 streams one connection may hold open (Kestrel's default is 100): a page with many shows and a
+    /// load test multiplex all their event streams on one connection.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxStreamsPerConnection { get; set; } = 1000;
+
     /// <summary>Quotes in a show when the request names no count.</summary>
     [Range(1, 100)]
     public int DefaultShowCount { get; set; } = 10;

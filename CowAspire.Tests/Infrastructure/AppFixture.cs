@@ -1,0 +1,66 @@
+using CowAspire.AppHost.Hosting;
+using CowAspire.AppHost.Orchestration;
+using CowAspire.AppHost.Testing;
+
+namespace CowAspire.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app, started once for a collection from the AppHost's own model: a real redis-server, the Api and
+/// two Web replicas as processes on random ports. Quotes come every 200 ms so shows finish quickly.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(200);
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
+
+    public ResourceLogSink Logs { get; } = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await StartAsync(Logs, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Starts a fresh app from the AppHost's model, with the test settings, and waits until it serves.</summary>
+    public static async Task<DistributedApplication> StartAsync(ResourceLogSink logs, CancellationToken cancellationToken)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(cancellationToken: cancellationToken);
+        builder.CreateResourceBuilder<ProjectResource>("api")
+            .WithEnvironment("Quotes__PublishInterval", PublishInterval.ToString());
+        builder.CreateResourceBuilder<ProjectResource>("web")
+            .WithEnvironment("Streaming__HeartbeatInterval", "00:00:01");
+        var app = builder.Build();
+        app.Orchestrator.LogWritten += logs.Write;
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            await app.WaitForResourceHealthyAsync("web", cancellationToken: cancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<ResourceInstance> WebReplicas => App.Orchestrator.Find("web");
+
+    public HttpClient CreateWebClient() => App.CreateHttpClient("web");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "App";
+}

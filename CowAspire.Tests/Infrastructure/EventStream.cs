@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+
+namespace CowAspire.Tests.Infrastructure;
+
+/// <summary>
+/// One open event stream, read the way a client would with the spec's parser. Reads continue where the
+/// previous one stopped, and every event received is kept in <see cref="Received"/>.
+/// </summary>
+public sealed class EventStream : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SseParser<string> _parser;
+    private readonly IAsyncEnumerator<SseItem<string>> _events;
+
+    private EventStream(HttpResponseMessage response, Stream body)
+    {
+        Response = response;
+        _parser = SseParser.Create(body);
+        _events = _parser.EnumerateAsync().GetAsyncEnumerator();
+    }
+
+    public HttpResponseMessage Response { get; }
+
+    public List<SseItem<string>> Received { get; } = [];
+
+    public bool Ended { get; private set; }
+
+    /// <summary>The last <c>retry:</c> the server sent.</summary>
+    public TimeSpan ReconnectionInterval => _parser.ReconnectionInterval;
+
+    public IEnumerable<long> QuoteIds => Received.Where(e => e.EventType == "quote").Select(e => long.Parse(e.EventId!, CultureInfo.InvariantCulture));
+
+    public static async Task<EventStream> OpenAsync(HttpClient client, string path, CancellationToken cancellationToken, string? lastEventId = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path)
+        {
+            Version = client.DefaultRequestVersion,
+            VersionPolicy = client.DefaultVersionPolicy,
+        };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            response.Dispose();
+            throw new HttpRequestException($"GET {path} answered {(int)response.StatusCode}: {body}");
+        }
+        return new EventStream(response, await response.Content.ReadAsStreamAsync(cancellationToken));
+    }
+
+    /// <summary>Reads until <paramref name="enough"/> holds for what was received, or the stream ends.</summary>
+    public async Task<List<SseItem<string>>> ReadUntilAsync(
+        Func<List<SseItem<string>>, bool> enough, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var deadline = DateTimeOffset.UtcNow + limit;
+        while (!Ended && !enough(Received))
+        {
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            try
+            {
+                if (!await _events.MoveNextAsync().AsTask().WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken))
+                {
+                    Ended = true;
+                    break;
+                }
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException(
+                    $"The stream did not deliver what was expected within {limit.TotalSeconds:0} s; it sent {Received.Count} events: " +
+                    string.Join(", ", Received.Select(e => $"{e.EventType}#{e.EventId}")));
+            }
+            Received.Add(_events.Current);
+        }
+        return Received;
+    }
+
+    public Task<List<SseItem<string>>> ReadToEndAsync(CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        ReadUntilAsync(_ => false, cancellationToken, timeout);
+
+    public Task<List<SseItem<string>>> ReadUntilQuoteAsync(long id, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        ReadUntilAsync(_ => QuoteIds.Contains(id), cancellationToken, timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        Response.Dispose();
+        try
+        {
+            await _events.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or HttpRequestException)
+        {
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text;
+using CowAspire.Web.Streaming;
+
+namespace CowAspire.Tests.Unit;
+
+public class SseFramesTests
+{
+    [Fact]
+    public void SingleLineEventHasTypeDataIdAndBlankLineTerminator()
+    {
+        var frame = SseFrames.Event("quote", "moo", id: 42);
+
+        Assert.Equal("event: quote\ndata: moo\nid: 42\n\n", Text(frame));
+        Assert.Equal(42, frame.QuoteId);
+    }
+
+    [Fact]
+    public void MultiLineDataBecomesOneDataLinePerLine()
+    {
+        var frame = SseFrames.Event("quote", "line one\nline two\nline three", id: 7);
+
+        Assert.Equal("event: quote\ndata: line one\ndata: line two\ndata: line three\nid: 7\n\n", Text(frame));
+    }
+
+    [Fact]
+    public void CarriageReturnsInDataAreLineBreaksToo()
+    {
+        var frame = SseFrames.Event("quote", "a\r\nb\rc");
+
+        Assert.Equal("event: quote\ndata: a\ndata: b\ndata: c\n\n", Text(frame));
+    }
+
+    [Fact]
+    public void EventWithoutIdCarriesNoIdLine()
+    {
+        var frame = SseFrames.Event("closeStream", """{"delivered":3}""");
+
+        Assert.Equal("event: closeStream\ndata: {\"delivered\":3}\n\n", Text(frame));
+        Assert.False(frame.IsQuote);
+    }
+
+    [Fact]
+    public void DataIsUtf8()
+    {
+        var frame = SseFrames.Event("quote", "Don’t 🐄");
+
+        Assert.Equal("event: quote\ndata: Don’t 🐄\n\n"u8.ToArray(), frame.Bytes.ToArray());
+    }
+
+    [Fact]
+    public void HeartbeatIsACommentLine()
+    {
+        Assert.Equal(": heartbeat\n\n", Text(SseFrames.Heartbeat));
+        Assert.False(SseFrames.Heartbeat.IsQuote);
+    }
+
+    [Fact]
+    public void CommentWithALineBreakIsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => SseFrames.Comment("one\ntwo"));
+    }
+
+    [Fact]
+    public void RetryIsWholeMilliseconds()
+    {
+        Assert.Equal("retry: 2500\n\n", Text(SseFrames.Retry(TimeSpan.FromMilliseconds(2500.7))));
+    }
+
+    [Fact]
+    public void QuoteFrameRoundTripsThroughTheSpecParser()
+    {
+        var quote = new CowAspire.ServiceDefaults.Contracts.QuoteEnvelope(1, 9, "two\nlines <b>", DateTimeOffset.UnixEpoch);
+        var frame = QuoteFrames.Quote(quote);
+
+        var items = System.Net.ServerSentEvents.SseParser.Create(new MemoryStream(frame.Bytes.ToArray())).Enumerate().ToList();
+
+        var item = Assert.Single(items);
+        Assert.Equal("quote", item.EventType);
+        Assert.Equal("9", item.EventId);
+        Assert.Equal(CowAspire.Web.Rendering.QuoteHtml.Render(quote), item.Data);
+    }
+
+    private static string Text(EventFrame frame) => Encoding.UTF8.GetString(frame.Bytes.Span);
+}
