@@ -42,8 +42,8 @@
     for (const endpoint of snapshot.endpoints) {
       const link = document.createElement("a");
       link.href = endpoint.url;
-      link.textContent = `${endpoint.name} ${endpoint.url}`;
-      link.title = `this replica: ${endpoint.replicaUrl}`;
+      link.textContent = `${endpoint.name} :${new URL(endpoint.url.replace(/^tcp:/, "http:")).port}`;
+      link.title = `${endpoint.url} (this replica: ${endpoint.replicaUrl})`;
       link.target = "_blank";
       link.rel = "noopener";
       endpoints.append(link);

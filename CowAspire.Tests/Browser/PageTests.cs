@@ -1,0 +1,118 @@
+using System.Globalization;
+using CowAspire.AppHost.Testing;
+using CowAspire.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CowAspire.Tests.Browser;
+
+public class PageTests(AppFixture fixture, BrowserFixture browser, ITestOutputHelper output)
+    : AppTest(fixture, output), IClassFixture<BrowserFixture>
+{
+    private const float Timeout = 30_000;
+
+    private string WebUrl => Fixture.App.GetEndpoint("web", "https").ToString();
+
+    [Fact]
+    public async Task PageShowsTenQuotesThenClosesTheStreamForGood()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(WebUrl);
+
+        var show = page.Locator("#shows .show").First;
+        await Expect(show).ToHaveAttributeAsync("data-state", "closed", new() { Timeout = Timeout });
+        Assert.Equal(10, await show.Locator(".quote").CountAsync());
+        Assert.Equal("finished", await show.Locator(".show-state").TextContentAsync());
+
+        // Time itself is under test here: after closeStream the page must stay away for longer than a reconnect
+        // (retry is 2 s, htmx's own back-off starts at 0.5 s). A request within 5 s fails the test.
+        var reconnect = await Record.ExceptionAsync(() =>
+            page.WaitForRequestAsync(r => r.Url.Contains("/events/show", StringComparison.Ordinal), new() { Timeout = 5000 }));
+        Assert.IsType<TimeoutException>(reconnect);
+        Assert.Equal(1, await page.EvaluateAsync<int>(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('/events/show')).length"));
+    }
+
+    [Fact]
+    public async Task PageStreamsOverHttp2()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(WebUrl);
+        await Expect(page.Locator("#shows .show").First).ToHaveAttributeAsync("data-state", "closed", new() { Timeout = Timeout });
+
+        var protocols = await page.EvaluateAsync<string[]>(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('/events/show')).map(e => e.nextHopProtocol)");
+
+        Assert.NotEmpty(protocols);
+        Assert.All(protocols, p => Assert.Equal("h2", p));
+    }
+
+    [Fact]
+    public async Task TenShowsStartedAtOnceStreamTogetherAndAllComplete()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(WebUrl);
+        await Expect(page.Locator("#shows .show")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+
+        for (var i = 0; i < 10; i++)
+        {
+            await page.ClickAsync("#start-show");
+        }
+        await Expect(page.Locator("#shows .show")).ToHaveCountAsync(11, new() { Timeout = Timeout });
+        await Expect(page.Locator("#shows .show[data-state='closed']")).ToHaveCountAsync(11, new() { Timeout = Timeout });
+
+        // Over HTTP/1.1 the browser holds at most six connections per origin (one is the live feed), so later shows
+        // would only start when earlier ones end. Over HTTP/2 all ten stream at once: their quote ranges overlap.
+        var ranges = new List<(long First, long Last)>();
+        foreach (var show in (await page.Locator("#shows .show").AllAsync()).Take(10))
+        {
+            var ids = (await show.Locator(".quote").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.quoteId)"))
+                .Select(id => long.Parse(id, CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(10, ids.Count);
+            ranges.Add((ids[0], ids[^1]));
+        }
+        Assert.True(ranges.Max(r => r.First) <= ranges.Min(r => r.Last),
+            $"The shows did not stream at the same time: {string.Join(", ", ranges.Select(r => $"{r.First}..{r.Last}"))}");
+    }
+
+    [Fact]
+    public async Task SubmittedMarkupShowsAsTextAndNeverRuns()
+    {
+        var page = await browser.NewPageAsync();
+        var dialogs = 0;
+        page.Dialog += (_, dialog) =>
+        {
+            dialogs++;
+            _ = dialog.DismissAsync();
+        };
+        await page.GotoAsync(WebUrl);
+        await Expect(page.Locator("#live .quote").First).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        await page.FillAsync("#quote-text", "<script>alert(1)</script>");
+        await page.ClickAsync("#quote-form button[type=submit]");
+        await Expect(page.Locator("#submit-status")).ToHaveClassAsync("ok", new() { Timeout = Timeout });
+        var id = (await page.Locator("#submit-status").TextContentAsync())!.Split('#')[1].TrimEnd('.');
+
+        var quote = page.Locator($"#live .quote[data-quote-id='{id}']");
+        await Expect(quote).ToBeVisibleAsync(new() { Timeout = Timeout });
+        Assert.Contains("<script>alert(1)</script>", await quote.Locator("pre").TextContentAsync());
+        Assert.Equal(0, await page.Locator(".quote script").CountAsync());
+        Assert.Equal(0, dialogs);
+
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("page.png") });
+    }
+
+    [Fact]
+    public async Task InvalidQuoteShowsTheProblemOnThePage()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(WebUrl);
+
+        await page.EvalOnSelectorAsync("#quote-text", "el => { el.removeAttribute('maxlength'); el.value = 'm'.repeat(281); }");
+        await page.ClickAsync("#quote-form button[type=submit]");
+
+        await Expect(page.Locator("#submit-status")).ToHaveClassAsync("error", new() { Timeout = Timeout });
+        Assert.Contains("at most 280", await page.Locator("#submit-status").TextContentAsync());
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
