@@ -52,11 +52,30 @@ public sealed class DistributedApplicationBuilder
                 ?? throw new InvalidOperationException($"The app model has no {typeof(T).Name} named '{name}'."),
             this);
 
+    /// <summary><c>Ports:{resource}:{endpoint}=N</c> moves an endpoint to port N (0: any free port).</summary>
+    private void ApplyPortOverrides()
+    {
+        foreach (var resource in _resources)
+        {
+            foreach (var endpoint in resource.Endpoints)
+            {
+                var key = $"Ports:{resource.Name}:{endpoint.Name}";
+                if (Configuration[key] is { } value)
+                {
+                    endpoint.Port = int.TryParse(value, out var port) && port is >= 0 and <= 65535
+                        ? (port == 0 ? null : port)
+                        : throw new InvalidOperationException($"{key} must be a port number from 0 to 65535, not '{value}'.");
+                }
+            }
+        }
+    }
+
     public DistributedApplication Build()
     {
         // Under DistributedApplicationTestingBuilder, the AppHost's Program.cs only declares the model:
         // the test takes the builder here and builds and runs it itself.
         TestingHook.CaptureOrContinue(this);
+        ApplyPortOverrides();
         return new DistributedApplication(this);
     }
 }
