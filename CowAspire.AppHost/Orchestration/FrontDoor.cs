@@ -52,22 +52,24 @@ public sealed class FrontDoor : IAsyncDisposable
     private async Task RelayAsync(Socket client, CancellationToken cancellationToken)
     {
         using var clientStream = new NetworkStream(client, ownsSocket: true);
-        if (PickReplica() is not { } replica)
-        {
-            return;
-        }
-        using var backend = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        client.NoDelay = true;
         try
         {
-            await backend.ConnectAsync(IPAddress.Loopback, replica.Ports[_endpoint.Name], cancellationToken);
+            using var backend = await ConnectAsync(cancellationToken);
+            if (backend is null)
+            {
+                return;
+            }
+            client.NoDelay = true;
             using var backendStream = new NetworkStream(backend, ownsSocket: false);
             using var relay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var up = PumpAsync(clientStream, backendStream, backend, relay.Token);
             var down = PumpAsync(backendStream, clientStream, client, relay.Token);
-            // When one side closes, the other is shut down after it has drained what it was sending.
-            await Task.WhenAny(up, down);
-            await relay.CancelAsync();
+            // A clean end of one direction is passed on as a half-close and the other direction carries on;
+            // a reset (a replica that died) ends both at once.
+            if (!await await Task.WhenAny(up, down))
+            {
+                await relay.CancelAsync();
+            }
             await Task.WhenAll(up, down);
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
@@ -75,22 +77,44 @@ public sealed class FrontDoor : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(Stream from, Stream to, Socket toSocket, CancellationToken cancellationToken)
+    /// <returns>True when <paramref name="from"/> ended cleanly.</returns>
+    private static async Task<bool> PumpAsync(Stream from, Stream to, Socket toSocket, CancellationToken cancellationToken)
     {
         try
         {
             await from.CopyToAsync(to, 16 * 1024, cancellationToken);
             toSocket.Shutdown(SocketShutdown.Send);
+            return true;
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
+            return false;
         }
     }
 
-    private ResourceInstance? PickReplica()
+    /// <summary>
+    /// Connects to the next serving replica; one that refuses (it died a moment ago) is skipped for the next,
+    /// so a crash between health probes costs clients nothing. Null when none answers.
+    /// </summary>
+    private async Task<Socket?> ConnectAsync(CancellationToken cancellationToken)
     {
         var serving = _replicas().Where(r => r.IsServing).ToArray();
-        return serving.Length == 0 ? null : serving[(int)((uint)Interlocked.Increment(ref _next) % serving.Length)];
+        var first = (int)((uint)Interlocked.Increment(ref _next) % Math.Max(1, serving.Length));
+        for (var attempt = 0; attempt < serving.Length; attempt++)
+        {
+            var replica = serving[(first + attempt) % serving.Length];
+            var backend = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await backend.ConnectAsync(IPAddress.Loopback, replica.Ports[_endpoint.Name], cancellationToken);
+                return backend;
+            }
+            catch (SocketException)
+            {
+                backend.Dispose();
+            }
+        }
+        return null;
     }
 
     public async ValueTask DisposeAsync()

@@ -13,6 +13,9 @@ public static class DistributedApplicationTestingBuilder
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
     private static readonly TimeSpan EntryPointTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>An empty app model with the testing defaults, for tests of the orchestrator itself.</summary>
+    public static DistributedApplicationBuilder Create(params string[] args) => new(args, TestingOptions());
+
     /// <param name="args">Arguments for the AppHost, as on its command line (<c>Key=Value</c> configuration).</param>
     public static async Task<DistributedApplicationBuilder> CreateAsync<TEntryPoint>(string[]? args = null, CancellationToken cancellationToken = default)
         where TEntryPoint : class
@@ -25,15 +28,7 @@ public static class DistributedApplicationTestingBuilder
         {
             var capture = new TaskCompletionSource<DistributedApplicationBuilder>(TaskCreationOptions.RunContinuationsAsynchronously);
             TestingHook.Arm(capture);
-            DistributedApplication.TestingDefaults = new DistributedApplicationOptions
-            {
-                RandomizePorts = true,
-                WriteResourceLogsToConsole = false,
-                ConfigureHost = host => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Logging:LogLevel:Default"] = "Warning",
-                }),
-            };
+            DistributedApplication.TestingDefaults = TestingOptions();
             var thread = new Thread(() => RunEntryPoint(entryPoint, args ?? [], capture)) { IsBackground = true, Name = "AppHost entry point" };
             thread.Start();
             return await capture.Task.WaitAsync(EntryPointTimeout, cancellationToken);
@@ -45,6 +40,16 @@ public static class DistributedApplicationTestingBuilder
             OneAtATime.Release();
         }
     }
+
+    private static DistributedApplicationOptions TestingOptions() => new()
+    {
+        RandomizePorts = true,
+        WriteResourceLogsToConsole = false,
+        ConfigureHost = host => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+        }),
+    };
 
     private static void RunEntryPoint(MethodInfo entryPoint, string[] args, TaskCompletionSource<DistributedApplicationBuilder> capture)
     {

@@ -41,18 +41,25 @@ public static class DistributedApplicationTestingExtensions
         var limit = timeout ?? DefaultWaitTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
+        // Judged on each notified snapshot, so a short-lived state (Exited before a restart) is not missed.
+        var latest = new Dictionary<string, ResourceSnapshot>();
         try
         {
-            await foreach (var _ in app.Orchestrator.WatchAsync(deadline.Token))
+            await foreach (var snapshot in app.Orchestrator.WatchAsync(deadline.Token))
             {
-                var snapshots = instances.Select(i => i.Snapshot()).ToArray();
-                if (snapshots.All(condition))
+                if (!instances.Any(i => i.Name == snapshot.Name))
+                {
+                    continue;
+                }
+                latest[snapshot.Name] = snapshot;
+                if (latest.Count == instances.Count && latest.Values.All(condition))
                 {
                     return;
                 }
-                if (instances.FirstOrDefault(i => i.State == ResourceState.FailedToStart) is { } failed)
+                if (snapshot.State == ResourceState.FailedToStart && !condition(snapshot))
                 {
-                    throw new DistributedApplicationException(Describe(failed, $"failed to start while waiting for it to be {description}"));
+                    throw new DistributedApplicationException(
+                        Describe(instances.First(i => i.Name == snapshot.Name), $"failed to start while waiting for it to be {description}"));
                 }
             }
         }

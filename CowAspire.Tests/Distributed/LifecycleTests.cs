@@ -17,19 +17,12 @@ public class LifecycleTests(ITestOutputHelper output)
         var app = await AppFixture.StartAsync(logs, Cancellation);
         var pids = app.Orchestrator.Instances.Select(i => i.Pid!.Value).ToList();
         Assert.Equal(4, pids.Count);
-        Assert.All(pids, pid => Assert.True(IsAlive(pid), $"process {pid} should run before disposal"));
+        Assert.All(pids, pid => Assert.True(Wait.IsAlive(pid), $"process {pid} should run before disposal"));
 
         var stopwatch = Stopwatch.StartNew();
         await app.DisposeAsync();
         output.WriteLine($"Disposed the app in {stopwatch.ElapsedMilliseconds} ms.");
 
-        Assert.All(pids, pid => Assert.False(IsAlive(pid), $"process {pid} outlived the app"));
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        // A zombie has exited; only its entry remains until it is reaped.
-        var status = $"/proc/{pid}/status";
-        return File.Exists(status) && !File.ReadLines(status).Any(l => l.StartsWith("State:", StringComparison.Ordinal) && l.Contains("zombie", StringComparison.Ordinal));
+        Assert.All(pids, pid => Assert.False(Wait.IsAlive(pid), $"process {pid} outlived the app"));
     }
 }

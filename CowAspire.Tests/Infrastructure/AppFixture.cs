@@ -8,7 +8,7 @@ namespace CowAspire.Tests.Infrastructure;
 /// The whole app, started once for a collection from the AppHost's own model: a real redis-server, the Api and
 /// two Web replicas as processes on random ports. Quotes come every 200 ms so shows finish quickly.
 /// </summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     public static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(200);
 
@@ -56,6 +56,7 @@ public sealed class AppFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+        GC.SuppressFinalize(this);
     }
 }
 
@@ -63,4 +64,13 @@ public sealed class AppFixture : IAsyncLifetime
 public sealed class AppCollection : ICollectionFixture<AppFixture>
 {
     public const string Name = "App";
+}
+
+/// <summary>An app of its own for tests that kill, stop and restart resources, so other tests never see it.</summary>
+public sealed class FaultAppFixture : AppFixture;
+
+[CollectionDefinition(Name)]
+public sealed class FaultCollection : ICollectionFixture<FaultAppFixture>
+{
+    public const string Name = "Faults";
 }

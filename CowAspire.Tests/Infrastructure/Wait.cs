@@ -1,0 +1,36 @@
+namespace CowAspire.Tests.Infrastructure;
+
+public static class Wait
+{
+    /// <summary>
+    /// Checks <paramref name="condition"/> until it holds, for things that send no notification (a process
+    /// disappearing from /proc); fails after <paramref name="timeout"/> with <paramref name="what"/>.
+    /// </summary>
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting until {what}.");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
+        }
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        // A zombie has exited; only its entry remains until it is reaped.
+        var status = $"/proc/{pid}/status";
+        try
+        {
+            return File.Exists(status)
+                && !File.ReadLines(status).Any(l => l.StartsWith("State:", StringComparison.Ordinal) && l.Contains("zombie", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
