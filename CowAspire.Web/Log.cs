@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an unreadable quote envelope ({Length} characters)")]
     public static partial void UnreadableEnvelope(this ILogger logger, int length);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ended a stream whose client fell {Capacity} events behind; it resumes from history")]
+    public static partial void ClientFellBehind(this ILogger logger, int capacity);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Api did not answer a forwarded quote: {Reason}")]
     public static partial void ApiUnavailable(this ILogger logger, string reason);
 }

@@ -1,4 +1,5 @@
 using CowAspire.ServiceDefaults.Redis;
+using CowAspire.Web.Limits;
 using CowAspire.Web.Page;
 using CowAspire.Web.Quotes;
 using CowAspire.Web.Streaming;
@@ -9,11 +10,13 @@ builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 builder.AddStreaming();
 builder.AddQuoteForwarding();
+builder.AddLimits();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
 app.UsePage();
+app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapEvents();
 app.MapPage();

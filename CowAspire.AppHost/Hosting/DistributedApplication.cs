@@ -25,9 +25,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     }
 
     public static DistributedApplicationBuilder CreateBuilder(string[] args) =>
-        new(args, TestingDefaults ?? new DistributedApplicationOptions());
-
-    internal static DistributedApplicationOptions? TestingDefaults { get; set; }
+        new(args, Testing.TestingHook.Options ?? new DistributedApplicationOptions());
 
     public IServiceProvider Services => _host.Services;
 

@@ -10,7 +10,6 @@ namespace CowAspire.AppHost.Testing;
 /// </summary>
 public static class DistributedApplicationTestingBuilder
 {
-    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
     private static readonly TimeSpan EntryPointTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>An empty app model with the testing defaults, for tests of the orchestrator itself.</summary>
@@ -23,22 +22,18 @@ public static class DistributedApplicationTestingBuilder
         var entryPoint = typeof(TEntryPoint).Assembly.EntryPoint
             ?? throw new InvalidOperationException($"{typeof(TEntryPoint).Assembly.GetName().Name} has no entry point.");
 
-        await OneAtATime.WaitAsync(cancellationToken);
-        try
+        var capture = new TaskCompletionSource<DistributedApplicationBuilder>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            var capture = new TaskCompletionSource<DistributedApplicationBuilder>(TaskCreationOptions.RunContinuationsAsynchronously);
-            TestingHook.Arm(capture);
-            DistributedApplication.TestingDefaults = TestingOptions();
-            var thread = new Thread(() => RunEntryPoint(entryPoint, args ?? [], capture)) { IsBackground = true, Name = "AppHost entry point" };
-            thread.Start();
-            return await capture.Task.WaitAsync(EntryPointTimeout, cancellationToken);
-        }
-        finally
+            TestingHook.Arm(capture, TestingOptions());
+            RunEntryPoint(entryPoint, args ?? [], capture);
+        })
         {
-            TestingHook.Disarm();
-            DistributedApplication.TestingDefaults = null;
-            OneAtATime.Release();
-        }
+            IsBackground = true,
+            Name = "AppHost entry point",
+        };
+        thread.Start();
+        return await capture.Task.WaitAsync(EntryPointTimeout, cancellationToken);
     }
 
     private static DistributedApplicationOptions TestingOptions() => new()

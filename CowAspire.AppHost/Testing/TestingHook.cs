@@ -8,17 +8,25 @@ namespace CowAspire.AppHost.Testing;
 /// </summary>
 internal static class TestingHook
 {
-    private static TaskCompletionSource<DistributedApplicationBuilder>? s_capture;
+    // Per thread: the entry point runs on a thread of its own, so a test building another app elsewhere
+    // (even at the same moment) is never captured.
+    [ThreadStatic]
+    private static TaskCompletionSource<DistributedApplicationBuilder>? t_capture;
 
-    public static void Arm(TaskCompletionSource<DistributedApplicationBuilder> capture) =>
-        Volatile.Write(ref s_capture, capture);
+    [ThreadStatic]
+    private static DistributedApplicationOptions? t_options;
 
-    public static void Disarm() => Volatile.Write(ref s_capture, null);
+    /// <summary>The options for a builder created on this thread, when it runs an entry point for a test.</summary>
+    public static DistributedApplicationOptions? Options => t_options;
+
+    public static void Arm(TaskCompletionSource<DistributedApplicationBuilder> capture, DistributedApplicationOptions options) =>
+        (t_capture, t_options) = (capture, options);
 
     public static void CaptureOrContinue(DistributedApplicationBuilder builder)
     {
-        if (Interlocked.Exchange(ref s_capture, null) is { } capture)
+        if (t_capture is { } capture)
         {
+            (t_capture, t_options) = (null, null);
             capture.SetResult(builder);
             throw new BuilderCapturedException();
         }

@@ -45,7 +45,8 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("Redis does not answer PING", ex);
+            // The message is enough: a stack trace per probe would flood the logs while Redis is away.
+            return HealthCheckResult.Unhealthy($"Redis does not answer PING: {ex.GetType().Name}");
         }
     }
 }

@@ -12,6 +12,9 @@ public class AppFixture : IAsyncLifetime
 {
     public static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Short, so that a client can ask for more than history holds within a test.</summary>
+    public const int HistoryLength = 50;
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
@@ -24,13 +27,19 @@ public class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a fresh app from the AppHost's model, with the test settings, and waits until it serves.</summary>
-    public static async Task<DistributedApplication> StartAsync(ResourceLogSink logs, CancellationToken cancellationToken)
+    /// <param name="configure">Changes to the model for one test's app (more environment, say).</param>
+    public static async Task<DistributedApplication> StartAsync(
+        ResourceLogSink logs, CancellationToken cancellationToken, Action<DistributedApplicationBuilder>? configure = null)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(cancellationToken: cancellationToken);
         builder.CreateResourceBuilder<ProjectResource>("api")
-            .WithEnvironment("Quotes__PublishInterval", PublishInterval.ToString());
+            .WithEnvironment("Quotes__PublishInterval", PublishInterval.ToString())
+            .WithEnvironment("Quotes__HistoryLength", HistoryLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.CreateResourceBuilder<ProjectResource>("web")
-            .WithEnvironment("Streaming__HeartbeatInterval", "00:00:01");
+            .WithEnvironment("Streaming__HeartbeatInterval", "00:00:01")
+            // Every test client comes from 127.0.0.1, so the per-address quota is raised here; LimitsTests checks it.
+            .WithEnvironment("Limits__QuoteBurst", "10000");
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.Orchestrator.LogWritten += logs.Write;
         try

@@ -13,6 +13,7 @@ public sealed class EventStream : IAsyncDisposable
 
     private readonly SseParser<string> _parser;
     private readonly IAsyncEnumerator<SseItem<string>> _events;
+    private Task<bool>? _pending;
 
     private EventStream(HttpResponseMessage response, Stream body)
     {
@@ -59,13 +60,17 @@ public sealed class EventStream : IAsyncDisposable
         Func<List<SseItem<string>>, bool> enough, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         var limit = timeout ?? DefaultTimeout;
-        var deadline = DateTimeOffset.UtcNow + limit;
+        var deadline = limit == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow + limit;
         while (!Ended && !enough(Received))
         {
-            var remaining = deadline - DateTimeOffset.UtcNow;
+            var remaining = deadline == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : deadline - DateTimeOffset.UtcNow;
             try
             {
-                if (!await _events.MoveNextAsync().AsTask().WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken))
+                // A read that outlives a timeout is kept for the next call: an enumerator takes one MoveNext at a time.
+                _pending ??= _events.MoveNextAsync().AsTask();
+                var moved = await _pending.WaitAsync(remaining >= TimeSpan.Zero || remaining == Timeout.InfiniteTimeSpan ? remaining : TimeSpan.Zero, cancellationToken);
+                _pending = null;
+                if (!moved)
                 {
                     Ended = true;
                     break;
@@ -90,13 +95,18 @@ public sealed class EventStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Disposing the response ends a read in progress; the enumerator can be disposed once it has.
         Response.Dispose();
         try
         {
-            await _events.DisposeAsync();
+            if (_pending is not null)
+            {
+                await _pending;
+            }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or HttpRequestException)
         {
         }
+        await _events.DisposeAsync();
     }
 }

@@ -16,6 +16,7 @@ internal static class QuoteForwardingEndpoints
     {
         endpoints.MapGroup("/quotes").WithTags("Quotes")
             .MapPost("/", Forward)
+            .RequireRateLimiting(Limits.LimitsExtensions.QuotePolicy)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         return endpoints;
     }

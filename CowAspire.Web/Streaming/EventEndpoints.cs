@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using CowAspire.Web.Limits;
 using StackExchange.Redis;
 
 namespace CowAspire.Web.Streaming;
@@ -16,7 +17,8 @@ internal static class EventEndpoints
     }
 
     private static async Task<Results<EventStreamResult, ProblemHttpResult>> Live(
-        HttpRequest request, QuoteStreams streams, QuoteHistory history, CancellationToken cancellationToken)
+        HttpRequest request, QuoteStreams streams, QuoteHistory history, StreamAdmission admission, IOptions<LimitOptions> limits,
+        CancellationToken cancellationToken)
     {
         // The browser resends the last id it saw as a header; a first connection can name one in the query.
         var raw = request.Headers["Last-Event-ID"].ToString();
@@ -50,17 +52,35 @@ internal static class EventEndpoints
             afterId = id;
         }
 
-        return new EventStreamResult(streams.LiveAsync(afterId, request.HttpContext.RequestAborted));
+        return Admit(request.HttpContext, admission, limits.Value, out var lease) is { } refused
+            ? refused
+            : new EventStreamResult(streams.LiveAsync(afterId, request.HttpContext.RequestAborted), lease);
     }
 
     private static Results<EventStreamResult, ProblemHttpResult> Show(
-        HttpRequest request, QuoteStreams streams, IOptions<StreamingOptions> options)
+        HttpRequest request, QuoteStreams streams, IOptions<StreamingOptions> options, StreamAdmission admission, IOptions<LimitOptions> limits)
     {
         if (ShowCount.Parse(request.Query["count"], options.Value.DefaultShowCount) is not { } count)
         {
             return BadRequest($"count must be a whole number from 1 to {ShowCount.Max}, not '{Truncate(request.Query["count"].ToString())}'.");
         }
-        return new EventStreamResult(streams.ShowAsync(count, request.HttpContext.RequestAborted));
+        return Admit(request.HttpContext, admission, limits.Value, out var lease) is { } refused
+            ? refused
+            : new EventStreamResult(streams.ShowAsync(count, request.HttpContext.RequestAborted), lease);
+    }
+
+    /// <summary>Null when the stream may open (with its lease), else the refusal to send.</summary>
+    private static ProblemHttpResult? Admit(HttpContext context, StreamAdmission admission, LimitOptions limits, out IDisposable? lease)
+    {
+        lease = admission.TryAdmit(LimitsExtensions.ClientAddress(context), out var refusal);
+        return refusal switch
+        {
+            StreamRefusal.GatewayFull => LimitsExtensions.TooMany(context, StatusCodes.Status503ServiceUnavailable, "Gateway full",
+                $"This gateway holds its maximum of {limits.MaxStreams} streams. Retry later.", limits.RetryAfterSeconds),
+            StreamRefusal.AddressFull => LimitsExtensions.TooMany(context, StatusCodes.Status429TooManyRequests, "Too many streams",
+                $"At most {limits.MaxStreamsPerAddress} open streams per client address.", limits.RetryAfterSeconds),
+            _ => null,
+        };
     }
 
     private static ProblemHttpResult BadRequest(string detail) =>

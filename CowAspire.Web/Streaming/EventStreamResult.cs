@@ -7,10 +7,11 @@ namespace CowAspire.Web.Streaming;
 /// Writes pre-encoded frames as a text/event-stream response, flushing each one. When the gateway shuts down
 /// it ends the stream with a jittered <c>retry:</c> so clients come back to another replica, not all at once.
 /// </summary>
-public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames) : IResult
+public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames, IDisposable? lease = null) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        using var admitted = lease;
         var response = httpContext.Response;
         var stopping = httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var options = httpContext.RequestServices.GetRequiredService<IOptions<StreamingOptions>>().Value;

@@ -48,6 +48,10 @@ public sealed class QuoteBroadcaster(
         }
         subscriber.Complete();
         metrics.StreamClosed(subscriber.Overflowed);
+        if (subscriber.Overflowed)
+        {
+            logger.ClientFellBehind(options.Value.ClientQueueCapacity);
+        }
     }
 
     public void BroadcastHeartbeat()
