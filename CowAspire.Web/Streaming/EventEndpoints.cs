@@ -54,7 +54,7 @@ internal static class EventEndpoints
 
         return Admit(request.HttpContext, admission, limits.Value, out var lease) is { } refused
             ? refused
-            : new EventStreamResult(streams.LiveAsync(afterId, request.HttpContext.RequestAborted), lease);
+            : new EventStreamResult(streams.LiveAsync(afterId, request.HttpContext.Abort, request.HttpContext.RequestAborted), lease);
     }
 
     private static Results<EventStreamResult, ProblemHttpResult> Show(
@@ -66,7 +66,7 @@ internal static class EventEndpoints
         }
         return Admit(request.HttpContext, admission, limits.Value, out var lease) is { } refused
             ? refused
-            : new EventStreamResult(streams.ShowAsync(count, request.HttpContext.RequestAborted), lease);
+            : new EventStreamResult(streams.ShowAsync(count, request.HttpContext.Abort, request.HttpContext.RequestAborted), lease);
     }
 
     /// <summary>Null when the stream may open (with its lease), else the refusal to send.</summary>

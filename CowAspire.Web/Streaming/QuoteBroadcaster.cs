@@ -29,9 +29,10 @@ public sealed class QuoteBroadcaster(
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
-    public StreamSubscriber Subscribe()
+    /// <param name="cutOff">How to end the client's stream when it falls too far behind.</param>
+    public StreamSubscriber Subscribe(Action cutOff)
     {
-        var subscriber = new StreamSubscriber(options.Value.ClientQueueCapacity);
+        var subscriber = new StreamSubscriber(options.Value.ClientQueueCapacity, cutOff);
         lock (_gate)
         {
             _subscribers = [.. _subscribers, subscriber];

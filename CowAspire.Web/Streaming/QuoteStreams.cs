@@ -11,9 +11,9 @@ public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory hist
     /// The live subscription starts before history is read, so a quote published during the hand-over is
     /// in one or the other; ids already sent are skipped, so none arrives twice.
     /// </summary>
-    public async IAsyncEnumerable<EventFrame> LiveAsync(long? afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EventFrame> LiveAsync(long? afterId, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var subscriber = broadcaster.Subscribe();
+        var subscriber = broadcaster.Subscribe(cutOff);
         try
         {
             yield return SseFrames.Retry(options.Value.ReconnectDelay);
@@ -54,9 +54,9 @@ public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory hist
     }
 
     /// <summary>The next <paramref name="count"/> quotes published, then <c>closeStream</c>.</summary>
-    public async IAsyncEnumerable<EventFrame> ShowAsync(int count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EventFrame> ShowAsync(int count, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var subscriber = broadcaster.Subscribe();
+        var subscriber = broadcaster.Subscribe(cutOff);
         try
         {
             var delivered = 0;

@@ -10,9 +10,15 @@ namespace CowAspire.Web.Streaming;
 public sealed class StreamSubscriber
 {
     private readonly Channel<EventFrame> _queue;
+    private readonly Action _cutOff;
 
-    public StreamSubscriber(int capacity)
+    /// <param name="cutOff">
+    /// Ends the client's stream at once. A client that stopped reading has a write pending that would never
+    /// complete, so the queue alone cannot end its stream: the connection's stream is aborted instead.
+    /// </param>
+    public StreamSubscriber(int capacity, Action cutOff)
     {
+        _cutOff = cutOff;
         _queue = Channel.CreateBounded<EventFrame>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -32,6 +38,7 @@ public sealed class StreamSubscriber
         if (!_queue.Writer.TryWrite(frame) && _queue.Writer.TryComplete())
         {
             Overflowed = true;
+            _cutOff();
         }
     }
 

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using CowAspire.AppHost.Hosting;
+using CowAspire.AppHost.Orchestration;
+using CowAspire.AppHost.Testing;
+using CowAspire.Tests.Infrastructure;
+
+namespace CowAspire.Tests.Distributed;
+
+/// <summary>A client that stops reading, beside one that reads, on an app publishing 100 quotes a second.</summary>
+public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int QueueCapacity = 64;
+
+    /// <summary>
+    /// The bound stated for the gateway: its resident memory with a stalled client stays under this. A client's
+    /// queue holds at most 64 frames of ~1 KB and Kestrel at most 64 KiB of unsent response per stream; the rest is
+    /// the runtime, which idles near 100 MiB.
+    /// </summary>
+    private const long MemoryBoundBytes = 300L * 1024 * 1024;
+
+    private readonly ResourceLogSink _logs = new();
+    private DistributedApplication _app = null!;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _logs.Attach(output);
+        _app = await AppFixture.StartAsync(_logs, Cancellation, builder =>
+        {
+            builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Quotes__PublishInterval", "00:00:00.010");
+            builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Streaming__ClientQueueCapacity", $"{QueueCapacity}");
+        });
+    }
+
+    [Fact]
+    public async Task ClientThatStopsReadingIsCutOffWhileItsNeighbourMissesNothing()
+    {
+        var web0 = _app.Orchestrator.Find("web-0").Single();
+        var replica = new Uri(web0.Snapshot().Endpoints.Single(e => e.Name == "https").ReplicaUrl);
+        using var neighbourClient = ReplicaClient(replica);
+        using var stalledClient = ReplicaClient(replica);
+        await using var neighbour = await EventStream.OpenAsync(neighbourClient, "/events", Cancellation);
+        var neighbourReads = neighbour.ReadUntilAsync(_ => neighbour.QuoteIds.Count() >= 500, Cancellation, TimeSpan.FromSeconds(60));
+        var cutOff = WaitForLogAsync(web0.Logs, $"fell {QueueCapacity} events behind");
+
+        // An HTTP/2 stream whose body is never read: once its flow-control window (64 KiB) and Kestrel's buffer are
+        // full, the gateway cannot write to it, and its queue fills.
+        using var stalled = await stalledClient.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
+        var clock = Stopwatch.StartNew();
+
+        await cutOff.WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
+        output.WriteLine($"The stalled client was cut off {clock.ElapsedMilliseconds} ms after it connected.");
+        var rss = ResidentBytes(web0.Pid!.Value);
+        output.WriteLine($"web-0 resident memory with a stalled client: {rss / (1024 * 1024)} MiB");
+
+        await neighbourReads;
+        Assert.False(neighbour.Ended, "The neighbour's stream ended too.");
+        Assert.True(neighbour.QuoteIds.Count() >= 500);
+        Quotes.AssertConsecutive([.. neighbour.QuoteIds], "the neighbour of a stalled client");
+        Assert.True(rss < MemoryBoundBytes, $"web-0 holds {rss} bytes, over the stated bound of {MemoryBoundBytes}.");
+
+        // What the stalled client finds when it reads at last: what was in flight, then the reset of its stream.
+        var body = await stalled.Content.ReadAsStreamAsync(Cancellation);
+        var end = await Record.ExceptionAsync(() => body.CopyToAsync(Stream.Null, Cancellation).WaitAsync(TimeSpan.FromSeconds(30), Cancellation));
+        Assert.True(end is HttpProtocolException or HttpIOException or IOException, $"Expected the stream to be reset, got {end?.GetType().Name ?? "a clean end"}.");
+    }
+
+    private static HttpClient ReplicaClient(Uri replica) =>
+        new(DistributedApplicationTestingExtensions.CreateHttpHandler()) { BaseAddress = replica, DefaultRequestVersion = HttpVersion.Version20 };
+
+    private static async Task WaitForLogAsync(ResourceLogs logs, string text)
+    {
+        await foreach (var line in logs.WatchAsync(Cancellation))
+        {
+            if (line.Text.Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+    }
+
+    private static long ResidentBytes(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
