@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using CowAspire.AppHost.Dashboard;
 using CowAspire.AppHost.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -24,8 +22,7 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
     private readonly List<ResourceInstance> _instances = [];
     private readonly List<FrontDoor> _frontDoors = [];
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly Lock _watchersGate = new();
-    private readonly List<Channel<ResourceSnapshot>> _watchers = [];
+    private readonly Watchers<ResourceSnapshot> _watchers = new(1024);
     private Task _startup = Task.CompletedTask;
     private Task _announce = Task.CompletedTask;
     private int _stopped;
@@ -112,32 +109,8 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
     public IReadOnlyList<ResourceSnapshot> Snapshot() => [.. _instances.Select(i => i.Snapshot())];
 
     /// <summary>Every replica's snapshot now, then each change as it happens.</summary>
-    public async IAsyncEnumerable<ResourceSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<ResourceSnapshot>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
-        lock (_watchersGate)
-        {
-            _watchers.Add(channel);
-        }
-        try
-        {
-            foreach (var snapshot in Snapshot())
-            {
-                yield return snapshot;
-            }
-            await foreach (var snapshot in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return snapshot;
-            }
-        }
-        finally
-        {
-            lock (_watchersGate)
-            {
-                _watchers.Remove(channel);
-            }
-        }
-    }
+    public IAsyncEnumerable<ResourceSnapshot> WatchAsync(CancellationToken cancellationToken) =>
+        _watchers.WatchAsync(Snapshot, cancellationToken);
 
     private List<Dictionary<string, int>> AllocateEndpoints(Resource resource)
     {
@@ -243,13 +216,7 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
     private void Notify(ResourceInstance instance)
     {
         var snapshot = instance.Snapshot();
-        lock (_watchersGate)
-        {
-            foreach (var watcher in _watchers)
-            {
-                watcher.Writer.TryWrite(snapshot);
-            }
-        }
+        _watchers.Publish(snapshot);
         _logger.StateChanged(snapshot.Name, snapshot.State, snapshot.Health);
     }
 

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
-
 namespace CowAspire.AppHost.Orchestration;
 
 /// <summary>
@@ -11,15 +8,14 @@ public sealed class ResourceLogs(string source, Action<LogLine> sink)
 {
     public const int Capacity = 2000;
 
-    private readonly Lock _gate = new();
+    private readonly Watchers<LogLine> _watchers = new(Capacity);
     private readonly Queue<LogLine> _lines = new();
-    private readonly List<Channel<LogLine>> _watchers = [];
     private long _sequence;
 
     public void Write(string text, bool isError)
     {
         LogLine line;
-        lock (_gate)
+        lock (_watchers.Gate)
         {
             line = new LogLine(++_sequence, DateTimeOffset.UtcNow, source, isError, text);
             if (_lines.Count == Capacity)
@@ -27,17 +23,14 @@ public sealed class ResourceLogs(string source, Action<LogLine> sink)
                 _lines.Dequeue();
             }
             _lines.Enqueue(line);
-            foreach (var watcher in _watchers)
-            {
-                watcher.Writer.TryWrite(line);
-            }
+            _watchers.Publish(line);
         }
         sink(line);
     }
 
     public IReadOnlyList<LogLine> Snapshot(int? last = null)
     {
-        lock (_gate)
+        lock (_watchers.Gate)
         {
             var skip = last is { } n ? Math.Max(0, _lines.Count - n) : 0;
             return [.. _lines.Skip(skip)];
@@ -45,33 +38,6 @@ public sealed class ResourceLogs(string source, Action<LogLine> sink)
     }
 
     /// <summary>What is kept, then every new line, until cancelled.</summary>
-    public async IAsyncEnumerable<LogLine> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // Bounded: a watcher that stops reading loses lines rather than growing the AppHost's memory.
-        var channel = Channel.CreateBounded<LogLine>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest });
-        IReadOnlyList<LogLine> backlog;
-        lock (_gate)
-        {
-            backlog = [.. _lines];
-            _watchers.Add(channel);
-        }
-        try
-        {
-            foreach (var line in backlog)
-            {
-                yield return line;
-            }
-            await foreach (var line in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return line;
-            }
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _watchers.Remove(channel);
-            }
-        }
-    }
+    public IAsyncEnumerable<LogLine> WatchAsync(CancellationToken cancellationToken) =>
+        _watchers.WatchAsync(() => [.. _lines], cancellationToken);
 }
