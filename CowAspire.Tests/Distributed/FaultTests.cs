@@ -108,6 +108,12 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         await _fixture.App.WaitForResourceHealthyAsync("web-1", cancellationToken: Cancellation);
 
+        var restarts = _fixture.App.Orchestrator.Find("web-1").Single().Restarts;
+        using var restarted = await api.PostAsync("/api/resources/web-1/restart", null, Cancellation);
+        Assert.Equal(HttpStatusCode.Accepted, restarted.StatusCode);
+        await _fixture.App.WaitForResourceHealthyAsync("web-1", cancellationToken: Cancellation);
+        Assert.Equal(restarts + 1, _fixture.App.Orchestrator.Find("web-1").Single().Restarts);
+
         using var logs = await api.GetAsync("/api/resources/web-1/logs?last=500", Cancellation);
         Assert.Contains("Now listening on", await logs.Content.ReadAsStringAsync(Cancellation));
         Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/api/resources/web-1/logs?last=0", Cancellation)).StatusCode);

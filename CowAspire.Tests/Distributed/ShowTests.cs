@@ -1,4 +1,5 @@
 using System.Net;
+using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -27,6 +28,18 @@ public class ShowTests(AppFixture fixture, ITestOutputHelper output) : AppTest(f
         Assert.Equal(5, ids.Distinct().Count());
         Assert.Equal("closeStream", events[5].EventType);
         Assert.Equal("""{"delivered":5}""", events[5].Data);
+    }
+
+    [Fact]
+    public async Task H2cEndpointStreamsHttp2WithoutTls()
+    {
+        using var client = Fixture.App.CreateHttpClient("web", "h2c");
+        await using var show = await EventStream.OpenAsync(client, "/events/show?count=2", Cancellation);
+
+        Assert.Equal("http", client.BaseAddress!.Scheme);
+        Assert.Equal(HttpVersion.Version20, show.Response.Version);
+        await show.ReadToEndAsync(Cancellation);
+        Assert.Equal(2, show.QuoteIds.Count());
     }
 
     [Fact]
