@@ -14,8 +14,14 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gap in quote ids: last {LastId}, received {ReceivedId}; filling from history")]
     public static partial void GapDetected(this ILogger logger, long lastId, long receivedId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read history from id {FromId}: {Reason}")]
-    public static partial void BackfillFailed(this ILogger logger, long fromId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read history from id {FromId} (attempt {Attempt}): {Reason}")]
+    public static partial void BackfillFailed(this ILogger logger, long fromId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "History no longer holds every quote from id {FromId}; cutting clients off so they resume")]
+    public static partial void HistoryTooShort(this ILogger logger, long fromId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not handle a message from Redis")]
+    public static partial void MessageFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an unreadable quote envelope ({Length} characters)")]
     public static partial void UnreadableEnvelope(this ILogger logger, int length);

@@ -24,8 +24,20 @@ internal static class QuoteEndpoints
     private static Ok<CatalogResponse> GetCatalog(QuoteCatalog catalog) =>
         TypedResults.Ok(new CatalogResponse([.. catalog.Snapshot().Select(text => new CatalogEntry(text))]));
 
-    private static async Task<Results<Ok<QuoteEnvelope>, NotFound>> GetPublished(long id, QuoteStore store, CancellationToken cancellationToken) =>
-        await store.FindAsync(id, cancellationToken) is { } quote ? TypedResults.Ok(quote) : TypedResults.NotFound();
+    private static async Task<Results<Ok<QuoteEnvelope>, ProblemHttpResult>> GetPublished(
+        long id, HttpContext context, QuoteStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.FindAsync(id, cancellationToken) is { } quote
+                ? TypedResults.Ok(quote)
+                : Problem(StatusCodes.Status404NotFound, "Unknown quote", $"Quote {id} was never published or has left history.");
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return Unavailable(context, "Redis is unavailable, so history cannot be read. Retry later.");
+        }
+    }
 
     private static async Task<Results<Created<QuoteEnvelope>, ProblemHttpResult>> Submit(
         HttpRequest request, QuoteCatalog catalog, QuoteStore store, ILogger<QuoteStore> logger, CancellationToken cancellationToken)
@@ -49,6 +61,12 @@ internal static class QuoteEndpoints
         {
             return Problem(ex.StatusCode, "Body too large", $"A quote request is at most {MaxBodyBytes} bytes.");
         }
+        catch (InvalidOperationException)
+        {
+            // A JSON content type with a charset .NET cannot decode.
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the quote as UTF-8 application/json, not '{request.ContentType}'.");
+        }
 
         if (QuoteText.Validate(body?.Text, out var text) is { } error)
         {
@@ -64,14 +82,18 @@ internal static class QuoteEndpoints
         {
             // Refused, never accepted-then-dropped: the client keeps the quote and retries.
             logger.SubmitRefused(ex.Message);
-            request.HttpContext.Response.Headers.RetryAfter = "2";
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Quote store unavailable",
-                "Redis is unavailable, so the quote was not accepted. Retry later.");
+            return Unavailable(request.HttpContext, "Redis is unavailable, so the quote was not accepted. Retry later.");
         }
 
         catalog.Add(text);
         logger.QuoteSubmitted(quote.Id);
         return TypedResults.Created($"/quotes/{quote.Id}", quote);
+    }
+
+    private static ProblemHttpResult Unavailable(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = "2";
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Quote store unavailable", detail);
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>

@@ -33,8 +33,16 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
         var entryId = QuoteKeys.HistoryEntryId(id);
         var entries = await redis.GetDatabase().StreamRangeAsync(QuoteKeys.History, entryId, entryId, count: 1)
             .WaitAsync(cancellationToken);
-        return entries is [var entry]
-            ? System.Text.Json.JsonSerializer.Deserialize((string)entry["e"]!, QuoteEnvelopeJsonContext.Default.QuoteEnvelope)
-            : null;
+        try
+        {
+            return entries is [var entry]
+                ? System.Text.Json.JsonSerializer.Deserialize((string)entry["e"]!, QuoteEnvelopeJsonContext.Default.QuoteEnvelope)
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not an envelope this producer wrote: as good as absent.
+            return null;
+        }
     }
 }

@@ -68,12 +68,19 @@ internal static class DashboardApi
         {
             return NotFound(name);
         }
-        await (action switch
+        try
         {
-            "start" => orchestrator.StartResourceAsync(name),
-            "stop" => orchestrator.StopResourceAsync(name),
-            _ => orchestrator.RestartResourceAsync(name),
-        });
+            await (action switch
+            {
+                "start" => orchestrator.StartResourceAsync(name),
+                "stop" => orchestrator.StopResourceAsync(name),
+                _ => orchestrator.RestartResourceAsync(name),
+            });
+        }
+        catch (InvalidOperationException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not now", detail: ex.Message);
+        }
         return TypedResults.Accepted((string?)null, (IReadOnlyList<ResourceSnapshot>)[.. instances.Select(i => i.Snapshot())]);
     }
 

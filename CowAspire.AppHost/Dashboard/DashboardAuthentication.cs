@@ -12,7 +12,13 @@ internal sealed class DashboardAuthentication(RequestDelegate next, DashboardInf
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.Equals("/login", StringComparison.OrdinalIgnoreCase) || IsAuthenticated(context.Request))
+        var by = context.Request.Path.Equals("/login", StringComparison.OrdinalIgnoreCase) ? Credential.NotNeeded : CredentialOf(context.Request);
+        if (by == Credential.Cookie && IsForeignAction(context.Request))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-origin action refused",
+                detail: "Actions with the login cookie must come from the dashboard's own page.").ExecuteAsync(context);
+        }
+        if (by != Credential.None)
         {
             return next(context);
         }
@@ -25,13 +31,29 @@ internal sealed class DashboardAuthentication(RequestDelegate next, DashboardInf
                 .ExecuteAsync(context);
     }
 
-    private bool IsAuthenticated(HttpRequest request)
+    /// <summary>
+    /// A state-changing request from another origin. SameSite does not tell loopback ports apart, so a page on
+    /// any other 127.0.0.1 port could otherwise press the dashboard's buttons with the cookie.
+    /// </summary>
+    private bool IsForeignAction(HttpRequest request) =>
+        !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+        && !string.Equals(request.Headers.Origin.ToString(), dashboard.BaseUrl, StringComparison.OrdinalIgnoreCase);
+
+    private Credential CredentialOf(HttpRequest request)
     {
-        if (dashboard.IsToken(request.Cookies[CookieName]))
-        {
-            return true;
-        }
         var authorization = request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && dashboard.IsToken(authorization["Bearer ".Length..].Trim());
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && dashboard.IsToken(authorization["Bearer ".Length..].Trim()))
+        {
+            return Credential.Bearer;
+        }
+        return dashboard.IsToken(request.Cookies[CookieName]) ? Credential.Cookie : Credential.None;
+    }
+
+    private enum Credential
+    {
+        None,
+        NotNeeded,
+        Bearer,
+        Cookie,
     }
 }

@@ -20,12 +20,14 @@ public static class RedisBuilderExtensions
             ExternalConnectionString = builder.Configuration["Redis:ConnectionString"],
         };
         redis.Endpoints.Add(new EndpointAnnotation("tcp", "tcp", port, isProxied: false));
+        // The password goes in on standard input ("-" reads configuration from it), not in argv for ps to show.
+        redis.StandardInput = () => $"requirepass {redis.Password}\n";
         redis.Args.Add(() =>
         [
+            "-",
             "--port", redis.GetEndpoint("tcp").Port!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--protected-mode", "yes",
-            "--requirepass", redis.Password,
             "--dir", dataDirectory,
             "--appendonly", "yes",
             "--appendfsync", "always",

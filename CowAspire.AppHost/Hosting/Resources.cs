@@ -46,6 +46,9 @@ public class ExecutableResource(string name, string command, string workingDirec
 
     /// <summary>Arguments, computed when the process starts.</summary>
     public List<Func<IEnumerable<string>>> Args { get; } = [];
+
+    /// <summary>Written to the process's standard input, which is then closed: for what must not show in its arguments.</summary>
+    public Func<string>? StandardInput { get; set; }
 }
 
 /// <summary>A .NET project of the solution, run from its build output.</summary>

@@ -78,7 +78,7 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
         await Task.WhenAll(_startup, _announce);
         foreach (var resource in _model.StartOrder.Reverse())
         {
-            await Task.WhenAll(InstancesOf(resource).Select(i => i.StopAsync()));
+            await Task.WhenAll(InstancesOf(resource).Select(i => i.StopAsync(retire: true)));
         }
         foreach (var door in _frontDoors)
         {
@@ -93,14 +93,7 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
         return found.Length > 0 ? found : throw new KeyNotFoundException($"No resource or replica is named '{name}'.");
     }
 
-    public Task StartResourceAsync(string name)
-    {
-        foreach (var instance in Find(name))
-        {
-            instance.Start();
-        }
-        return Task.CompletedTask;
-    }
+    public Task StartResourceAsync(string name) => Task.WhenAll(Find(name).Select(i => i.StartAsync()));
 
     public Task StopResourceAsync(string name) => Task.WhenAll(Find(name).Select(i => i.StopAsync()));
 
@@ -162,7 +155,14 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
                     return;
                 }
             }
-            instances.ForEach(i => i.Start());
+            try
+            {
+                await Task.WhenAll(instances.Select(i => i.StartAsync()));
+            }
+            catch (InvalidOperationException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shutdown began as the dependencies became healthy: nothing more starts.
+            }
         }));
     }
 
@@ -183,7 +183,11 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
     {
         try
         {
-            await Task.Delay(Timeout.Infinite, _lifetime.ApplicationStarted).ContinueWith(_ => { }, TaskScheduler.Default);
+            // The dashboard's address is known once the host has started; a host that never starts (its port is
+            // taken, say) ends this wait through the shutdown token instead.
+            using var started = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.ApplicationStarted);
+            await Task.Delay(Timeout.Infinite, started.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            cancellationToken.ThrowIfCancellationRequested();
             await foreach (var _ in WatchAsync(cancellationToken))
             {
                 if (_instances.TrueForAll(i => i.IsServing))

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Hosting;
 
 namespace CowAspire.AppHost.Orchestration;
 
-internal sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory, IReadOnlyDictionary<string, string> Environment);
+internal sealed record ProcessSpec(
+    string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory, IReadOnlyDictionary<string, string> Environment,
+    string? StandardInput = null);
 
 /// <summary>
 /// Turns a replica into a command line and environment, with Aspire's conventions: Kestrel endpoints from the
@@ -54,7 +56,8 @@ internal sealed class ProcessSpecFactory(IConfiguration configuration, IHostEnvi
             case ExecutableResource executable:
                 Apply(resource, context);
                 Directory.CreateDirectory(executable.WorkingDirectory);
-                return new ProcessSpec(executable.Command, [.. executable.Args.SelectMany(args => args())], executable.WorkingDirectory, variables);
+                return new ProcessSpec(executable.Command, [.. executable.Args.SelectMany(args => args())], executable.WorkingDirectory, variables,
+                    executable.StandardInput?.Invoke());
 
             default:
                 throw new NotSupportedException($"Resource '{resource.Name}' of type {resource.Type} cannot be run as a process.");

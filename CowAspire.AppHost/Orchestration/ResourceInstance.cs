@@ -7,7 +7,7 @@ namespace CowAspire.AppHost.Orchestration;
 /// One replica of a resource and the process that runs it: started on request, restarted with backoff when it
 /// crashes, given up on (FailedToStart) when it keeps crashing, stopped with SIGTERM and then SIGKILL.
 /// </summary>
-#pragma warning disable CA1001 // _run lives from Start to StopAsync, which disposes it; the orchestrator always stops every replica.
+#pragma warning disable CA1001 // _run lives from a start to the next stop, which disposes it; the orchestrator stops every replica.
 public sealed class ResourceInstance
 #pragma warning restore CA1001
 {
@@ -23,6 +23,9 @@ public sealed class ResourceInstance
     private readonly HealthProbe _probe;
     private readonly Action<ResourceInstance> _changed;
     private readonly Lock _gate = new();
+    // One start, stop or restart at a time (a dashboard action can meet Ctrl+C); the supervisor itself runs outside it.
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private bool _retired;
     private CancellationTokenSource? _run;
     private Task _supervisor = Task.CompletedTask;
     private Process? _process;
@@ -78,50 +81,78 @@ public sealed class ResourceInstance
     internal void MarkWaiting(string message) => Update(() => (State, Message) = (ResourceState.Waiting, message));
 
     /// <summary>Starts the process, unless it is already running or starting.</summary>
-    public void Start()
+    /// <exception cref="InvalidOperationException">The app is shutting down.</exception>
+    public async Task StartAsync()
     {
-        lock (_gate)
+        await _lifecycle.WaitAsync();
+        try
         {
-            if (_run is not null)
-            {
-                return;
-            }
-            _run = new CancellationTokenSource();
-            var token = _run.Token;
-            _supervisor = Task.Run(() => SuperviseAsync(token), CancellationToken.None);
+            StartCore();
+        }
+        finally
+        {
+            _lifecycle.Release();
         }
     }
 
     /// <summary>Stops the process (SIGTERM, then SIGKILL after a grace period) and waits until it is gone.</summary>
-    public async Task StopAsync()
+    /// <param name="retire">For the app's shutdown: no start is accepted afterwards.</param>
+    public async Task StopAsync(bool retire = false)
     {
-        CancellationTokenSource? run;
-        Task supervisor;
-        lock (_gate)
+        await _lifecycle.WaitAsync();
+        try
         {
-            (run, supervisor) = (_run, _supervisor);
+            _retired |= retire;
+            await StopCoreAsync();
         }
-        if (run is null)
+        finally
         {
-            return;
+            _lifecycle.Release();
         }
-        await run.CancelAsync();
-        await supervisor;
-        lock (_gate)
-        {
-            if (_run == run)
-            {
-                _run = null;
-            }
-        }
-        run.Dispose();
     }
 
     public async Task RestartAsync()
     {
-        await StopAsync();
-        Update(() => Restarts++);
-        Start();
+        await _lifecycle.WaitAsync();
+        try
+        {
+            await StopCoreAsync();
+            Update(() => Restarts++);
+            StartCore();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private void StartCore()
+    {
+        if (_retired)
+        {
+            throw new InvalidOperationException($"'{Name}' cannot start: the app is shutting down.");
+        }
+        if (_run is not null && !_supervisor.IsCompleted)
+        {
+            return;
+        }
+        // A supervisor that gave up (FailedToStart) has ended; its token source goes with it.
+        _run?.Dispose();
+        _run = new CancellationTokenSource();
+        var token = _run.Token;
+        _supervisor = Task.Run(() => SuperviseAsync(token), CancellationToken.None);
+    }
+
+    private async Task StopCoreAsync()
+    {
+        if (_run is null)
+        {
+            return;
+        }
+        await _run.CancelAsync();
+        await _supervisor;
+        _run.Dispose();
+        _run = null;
     }
 
     /// <summary>SIGKILL, as a crash would: the supervisor sees an unexpected exit and restarts it.</summary>
@@ -144,6 +175,11 @@ public sealed class ResourceInstance
             {
                 var spec = _specs.Create(this);
                 process = await _launcher.StartAsync(spec.FileName, spec.Arguments, spec.WorkingDirectory, spec.Environment);
+                if (spec.StandardInput is { } input)
+                {
+                    await process.StandardInput.WriteAsync(input);
+                    process.StandardInput.Close();
+                }
             }
             catch (Exception ex)
             {

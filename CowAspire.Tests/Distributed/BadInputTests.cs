@@ -43,6 +43,20 @@ public class BadInputTests(AppFixture fixture, ITestOutputHelper output) : AppTe
         await AssertProblemAsync(await PostAsync(client, contentType, body), status, detail);
     }
 
+    [Fact]
+    public async Task JsonInACharsetTheApiCannotReadGetsUnsupportedMediaType()
+    {
+        using var client = Fixture.App.CreateHttpClient("api", "http");
+        await AssertProblemAsync(await PostAsync(client, "application/json; charset=bogus", """{"text": "moo"}"""), 415, "UTF-8");
+    }
+
+    [Fact]
+    public async Task UnknownPublishedQuoteIdGetsNotFoundProblem()
+    {
+        using var client = Fixture.App.CreateHttpClient("api", "http");
+        await AssertProblemAsync(await client.GetAsync("/quotes/999999999", Cancellation), 404, "never published");
+    }
+
     [Theory]
     [InlineData("/events/show?count=0")]
     [InlineData("/events/show?count=-1")]

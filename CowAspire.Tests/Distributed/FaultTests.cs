@@ -94,6 +94,15 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync("/api/resources/nobody/stop", null, Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsync("/api/resources/web-1/explode", null, Cancellation)).StatusCode);
 
+        using (var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/resources/web-1/stop"))
+        {
+            // The login cookie alone, from a page on another loopback port: refused, nothing stops.
+            foreign.Headers.Add("Cookie", $"cowaspire_dashboard={dashboard.Token}");
+            foreign.Headers.Add("Origin", "http://127.0.0.1:1");
+            Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.SendAsync(foreign, Cancellation)).StatusCode);
+            Assert.Equal(ResourceState.Running, _fixture.App.Orchestrator.Find("web-1").Single().State);
+        }
+
         using var stopped = await api.PostAsync("/api/resources/web-1/stop", null, Cancellation);
         Assert.Equal(HttpStatusCode.Accepted, stopped.StatusCode);
         Assert.Contains("\"state\":\"Finished\"", await stopped.Content.ReadAsStringAsync(Cancellation));

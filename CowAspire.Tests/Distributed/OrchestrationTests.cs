@@ -30,6 +30,10 @@ public class OrchestrationTests(ITestOutputHelper output)
         var crasher = app.Orchestrator.Find("crasher").Single();
         Assert.Equal(ResourceInstance.MaxCrashes - 1, crasher.Restarts);
         Assert.Equal(3, crasher.ExitCode);
+
+        // Started again on request (after a fix, say), it runs again rather than staying given up.
+        await app.Orchestrator.StartResourceAsync("crasher");
+        await app.WaitForResourceAsync("crasher", s => s.State != ResourceState.FailedToStart, "started again", cancellationToken: Cancellation);
     }
 
     [Fact]

@@ -47,8 +47,10 @@ internal static class QuoteForwardingEndpoints
         {
             return new ForwardedResult(await api.SubmitQuoteAsync(body, cancellationToken));
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException
+            || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // Unreachable, timed out, or the circuit breaker is open after repeated failures: all "not now".
             logger.ApiUnavailable(ex.Message);
             request.HttpContext.Response.Headers.RetryAfter = "2";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Quote producer unavailable",

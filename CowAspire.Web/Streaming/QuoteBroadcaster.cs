@@ -18,6 +18,8 @@ public sealed class QuoteBroadcaster(
     ILogger<QuoteBroadcaster> logger) : BackgroundService
 {
     private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan BackfillRetryDelay = TimeSpan.FromMilliseconds(250);
+    private const int BackfillAttempts = 8;
 
     private readonly Lock _gate = new();
     // Copy-on-write: the hot path reads the array without a lock; only (un)subscribing takes one.
@@ -76,7 +78,15 @@ public sealed class QuoteBroadcaster(
         {
             await foreach (var payload in _inbox.Reader.ReadAllAsync(stoppingToken))
             {
-                await HandleAsync(payload, stoppingToken);
+                try
+                {
+                    await HandleAsync(payload, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One bad message must not stop the gateway's only subscription.
+                    logger.MessageFailed(ex);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -128,8 +138,11 @@ public sealed class QuoteBroadcaster(
     {
         if (payload is not { } message)
         {
-            logger.CatchingUp(_lastId);
-            await BackfillAsync(_lastId + 1, long.MaxValue, cancellationToken);
+            if (_lastId > 0)
+            {
+                logger.CatchingUp(_lastId);
+                await BackfillAsync(_lastId + 1, null, cancellationToken);
+            }
             return;
         }
 
@@ -150,26 +163,51 @@ public sealed class QuoteBroadcaster(
         Broadcast(quote);
     }
 
-    private async Task BackfillAsync(long fromId, long toId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the quotes from <paramref name="fromId"/> to <paramref name="toId"/> (to the newest when null) from
+    /// history. When history cannot be read, or no longer holds them all, every client is cut off instead of
+    /// silently skipping ahead: each resumes with its own Last-Event-ID, and gets what it missed from history or
+    /// is told that history no longer reaches back.
+    /// </summary>
+    private async Task BackfillAsync(long fromId, long? toId, CancellationToken cancellationToken)
     {
-        if (_lastId == 0)
+        for (var attempt = 1; ; attempt++)
         {
-            // Nothing was broadcast yet, so nobody can have missed anything.
-            return;
-        }
-        try
-        {
-            foreach (var quote in await history.RangeAsync(fromId, toId, cancellationToken))
+            try
             {
-                if (quote.Id > _lastId)
+                var quotes = await history.RangeAsync(fromId, toId ?? long.MaxValue, cancellationToken);
+                // History ids are consecutive (trimming only drops the oldest), so the ends tell whether all are there.
+                var startsRight = quotes.Count == 0 ? toId is null : quotes[0].Id == fromId;
+                var endsRight = toId is not { } last || (quotes.Count > 0 && quotes[^1].Id == last);
+                if (startsRight && endsRight)
                 {
-                    Broadcast(quote);
+                    foreach (var quote in quotes)
+                    {
+                        Broadcast(quote);
+                    }
+                    return;
                 }
+                logger.HistoryTooShort(fromId);
+                break;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.BackfillFailed(fromId, attempt, ex.Message);
+                if (attempt == BackfillAttempts)
+                {
+                    break;
+                }
+                await Task.Delay(BackfillRetryDelay, cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        CutOffEveryone();
+    }
+
+    private void CutOffEveryone()
+    {
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            logger.BackfillFailed(fromId, ex.Message);
+            subscriber.CutOff();
         }
     }
 

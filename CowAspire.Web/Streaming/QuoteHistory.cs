@@ -48,7 +48,7 @@ public sealed class QuoteHistory(IConnectionMultiplexer redis)
         try
         {
             var quote = JsonSerializer.Deserialize((string)payload!, QuoteEnvelopeJsonContext.Default.QuoteEnvelope);
-            return quote is { V: QuoteEnvelope.CurrentVersion } ? quote : null;
+            return quote is { V: QuoteEnvelope.CurrentVersion, Id: > 0, Text: not null } ? quote : null;
         }
         catch (JsonException)
         {

@@ -42,6 +42,15 @@ public sealed class StreamSubscriber
         }
     }
 
+    /// <summary>Ends the stream now, so the client resumes from history (after a gap the gateway could not fill).</summary>
+    public void CutOff()
+    {
+        if (_queue.Writer.TryComplete())
+        {
+            _cutOff();
+        }
+    }
+
     /// <summary>Queues a heartbeat when there is room; a full queue has data waiting, so it needs none.</summary>
     public void OfferHeartbeat(EventFrame heartbeat) => _queue.Writer.TryWrite(heartbeat);
 
