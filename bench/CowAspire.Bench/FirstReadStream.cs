@@ -1,11 +1,11 @@
 namespace CowAspire.Bench;
 
 /// <summary>
-/// Passes a response body through and calls back when its first bytes arrive. Both servers write something as soon
+/// Passes a response body through, counts reads and bytes, and calls back when its first bytes arrive. Both servers write something as soon
 /// as a stream is subscribed (CowAspire a <c>retry:</c> line, nchan a <c>: hi</c> comment), neither of which the SSE
 /// parser surfaces as an event, so this is how the bench knows a stream is live.
 /// </summary>
-internal sealed class FirstReadStream(Stream inner, Action onFirstBytes) : Stream
+internal sealed class FirstReadStream(Stream inner, Action onFirstBytes, Action<int> onRead) : Stream
 {
     private bool _seen;
 
@@ -34,6 +34,10 @@ internal sealed class FirstReadStream(Stream inner, Action onFirstBytes) : Strea
 
     private void Seen(int read)
     {
+        if (read > 0)
+        {
+            onRead(read);
+        }
         if (read > 0 && !_seen)
         {
             _seen = true;

@@ -157,6 +157,15 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
             result.OtherEvents += s.Other;
             result.DataBytes += s.DataBytes;
             result.DataEvents += s.DataEvents;
+            result.BodyReads += s.Reads;
+            result.BodyBytes += s.BytesRead;
+        }
+        // Per client connection: the median latency of its slowest and fastest, to tell one stalled connection from a slow server.
+        var perConnection = Enumerable.Range(0, (streams + options.StreamsPerConnection - 1) / options.StreamsPerConnection)
+            .Select(c => ConnectionMedian(c)).Where(double.IsFinite).Order().ToList();
+        if (perConnection.Count > 0)
+        {
+            result.ConnectionMedianSpread = $"{perConnection[0]:F0} – {perConnection[^1]:F0}";
         }
         result.Delivered = latencies.Count;
         result.Expected = (long)result.Established * _messages;
@@ -167,6 +176,25 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
         result.LatencyP99Ms = Percentile(latencies, 0.99);
         result.LatencyP999Ms = Percentile(latencies, 0.999);
         result.LatencyMaxMs = latencies.Count > 0 ? latencies[^1] : double.NaN;
+    }
+
+    private double ConnectionMedian(int connection)
+    {
+        var values = new List<double>();
+        var first = connection * options.StreamsPerConnection;
+        for (var i = first; i < Math.Min(streams, first + options.StreamsPerConnection); i++)
+        {
+            for (var seq = 1; seq <= _messages; seq++)
+            {
+                var at = _received[(i * (_messages + 1)) + seq];
+                if (at != 0)
+                {
+                    values.Add(Stopwatch.GetElapsedTime(_sent[seq], at).TotalMilliseconds);
+                }
+            }
+        }
+        values.Sort();
+        return Percentile(values, 0.5);
     }
 
     private static double Percentile(List<double> sorted, double p) =>
@@ -213,6 +241,10 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
                             s.FirstByte = Stopwatch.GetTimestamp();
                             Interlocked.Increment(ref _established);
                         }
+                    }, read =>
+                    {
+                        s.Reads++;
+                        s.BytesRead += read;
                     });
                     first = false;
                     var parser = SseParser.Create(signalling, static (_, data) => new Received(Messages.ParseSeq(data), Stopwatch.GetTimestamp(), data.Length));
@@ -325,5 +357,7 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
         public int Other { get; set; }
         public long DataBytes { get; set; }
         public int DataEvents { get; set; }
+        public long Reads { get; set; }
+        public long BytesRead { get; set; }
     }
 }

@@ -96,6 +96,13 @@ public sealed class SystemResult
     public long OtherEvents { get; set; }
     public long DataBytes { get; set; }
     public long DataEvents { get; set; }
+
+    /// <summary>Reads of the response bodies and the bytes they returned (SSE text, after TLS and HTTP/2), whole run.</summary>
+    public long BodyReads { get; set; }
+
+    /// <summary>The lowest and highest per-connection median latency (ms).</summary>
+    public string ConnectionMedianSpread { get; set; } = "";
+    public long BodyBytes { get; set; }
     public double LatencyP50Ms { get; set; }
     public double LatencyP90Ms { get; set; }
     public double LatencyP99Ms { get; set; }
@@ -118,6 +125,8 @@ public sealed class SystemResult
 
     public double StreamsPerSecond => ConnectSeconds > 0 ? Established / ConnectSeconds : double.NaN;
     public double AverageEventBytes => DataEvents > 0 ? (double)DataBytes / DataEvents : double.NaN;
+    public double WireBytesPerEvent => DataEvents > 0 ? (double)BodyBytes / DataEvents : double.NaN;
+    public double ReadsPerEvent => DataEvents > 0 ? (double)BodyReads / DataEvents : double.NaN;
     public double CompletenessPercent => Expected > 0 ? 100.0 * Delivered / Expected : double.NaN;
 
     /// <summary>Gateway memory added by the open streams, per stream, in KiB.</summary>

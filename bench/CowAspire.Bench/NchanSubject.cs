@@ -71,7 +71,8 @@ public sealed class NchanSubject(BenchOptions options) : ISubject
               scgi_temp_path {{dir}}/scgi;
               keepalive_requests 1000000;
               server {
-                listen 127.0.0.1:{{tlsPort}} ssl{{(options.NchanHttp == "2" ? " http2" : "")}};
+                # reuseport: the kernel spreads connections over the workers (without it one worker may take them all).
+                listen 127.0.0.1:{{tlsPort}} ssl{{(options.NchanHttp == "2" ? " http2" : "")}} reuseport;
                 ssl_certificate {{dir}}/cert.pem;
                 ssl_certificate_key {{dir}}/key.pem;
                 # As many streams on one connection as CowAspire's Kestrel allows (Streaming:MaxStreamsPerConnection).

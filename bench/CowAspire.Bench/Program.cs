@@ -75,6 +75,7 @@ foreach (var streams in options.Streams)
                     runs.Add(result);
                     Console.WriteLine($"  delivered {result.Delivered}/{result.Expected} ({result.CompletenessPercent:F2} %), " +
                         $"p50 {result.LatencyP50Ms:F1} ms, p99 {result.LatencyP99Ms:F1} ms, max {result.LatencyMaxMs:F1} ms, " +
+                        $"per-connection medians {result.ConnectionMedianSpread} ms, " +
                         $"gateway RSS {result.Connected?.GatewayRssKb / 1024.0:F0} MiB, other load {result.OtherCpu:F1} CPU s; {result.StopNotes}");
                 }
                 catch (Exception ex)

@@ -74,8 +74,8 @@ public static class Report
         {
             md.AppendLine("## Summary");
             md.AppendLine();
-            md.AppendLine("| streams | delivered CowAspire / nchan | p50 latency ratio | p99 latency ratio | gateway RSS with streams ratio | gateway CPU per delivered event ratio | set-up rate ratio |");
-            md.AppendLine("|---:|---|---:|---:|---:|---:|---:|");
+            md.AppendLine("| streams | delivered CowAspire / nchan | p50 latency ratio | p99 latency ratio | gateway RSS with streams ratio | gateway CPU per delivered event ratio | all-process CPU per delivered event ratio | set-up rate ratio | machine busy during fan-out CowAspire / nchan |");
+            md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---|");
             foreach (var scenario in scenarios)
             {
                 var (c, n) = Pair(scenario);
@@ -83,10 +83,12 @@ public static class Report
                 {
                     continue;
                 }
-                md.AppendLine(Inv, $"| {c.Streams} | {Pct(c.CompletenessPercent)} / {Pct(n.CompletenessPercent)} | {Ratio(c.LatencyP50Ms, n.LatencyP50Ms)} | {Ratio(c.LatencyP99Ms, n.LatencyP99Ms)} | {Ratio(c.Connected?.GatewayRssKb, n.Connected?.GatewayRssKb)} | {Ratio(c.CpuPerDeliveryUs(s => s.GatewayCpu), n.CpuPerDeliveryUs(s => s.GatewayCpu))} | {Ratio(c.StreamsPerSecond, n.StreamsPerSecond)} |");
+                md.AppendLine(Inv, $"| {c.Streams} | {Pct(c.CompletenessPercent)} / {Pct(n.CompletenessPercent)} | {Ratio(c.LatencyP50Ms, n.LatencyP50Ms)} | {Ratio(c.LatencyP99Ms, n.LatencyP99Ms)} | {Ratio(c.Connected?.GatewayRssKb, n.Connected?.GatewayRssKb)} | {Ratio(c.CpuPerDeliveryUs(s => s.GatewayCpu), n.CpuPerDeliveryUs(s => s.GatewayCpu))} | {Ratio(c.CpuPerDeliveryUs(s => s.AllCpu), n.CpuPerDeliveryUs(s => s.AllCpu))} | {Ratio(c.StreamsPerSecond, n.StreamsPerSecond)} | {Pct(c.MachineBusyPercent)} / {Pct(n.MachineBusyPercent)} |");
             }
             md.AppendLine();
-            md.AppendLine("A ratio above 1 means CowAspire needs more (latency, memory, CPU) or, for the set-up rate, is faster.");
+            md.AppendLine("A ratio above 1 means CowAspire needs more (latency, memory, CPU) or, for the set-up rate, is faster. " +
+                "When the machine is close to 100 % busy during the fan-out, latency measures queueing for the two cores (client and " +
+                "server together), not the server alone: read the CPU-per-event ratios first.");
             md.AppendLine();
         }
 
@@ -122,11 +124,14 @@ public static class Report
             Row(md, "events that were not bench messages", c, n, r => r.OtherEvents.ToString(Inv), null, "");
             Row(md, "reconnects", c, n, r => r.Reconnects.ToString(Inv), null, "lower");
             Row(md, "event data size (bytes, mean)", c, n, r => F(r.AverageEventBytes, 0), r => r.AverageEventBytes, "");
+            Row(md, "SSE bytes received per event (all fields, heartbeats and retry included)", c, n, r => F(r.WireBytesPerEvent, 0), r => r.WireBytesPerEvent, "");
+            Row(md, "client body reads per event", c, n, r => F(r.ReadsPerEvent, 2), r => r.ReadsPerEvent, "");
             Row(md, "fan-out latency p50 (ms)", c, n, r => F(r.LatencyP50Ms, 1), r => r.LatencyP50Ms, "lower");
             Row(md, "fan-out latency p90 (ms)", c, n, r => F(r.LatencyP90Ms, 1), r => r.LatencyP90Ms, "lower");
             Row(md, "fan-out latency p99 (ms)", c, n, r => F(r.LatencyP99Ms, 1), r => r.LatencyP99Ms, "lower");
             Row(md, "fan-out latency p99.9 (ms)", c, n, r => F(r.LatencyP999Ms, 1), r => r.LatencyP999Ms, "lower");
             Row(md, "fan-out latency max (ms)", c, n, r => F(r.LatencyMaxMs, 1), r => r.LatencyMaxMs, "lower");
+            Row(md, "median latency of the fastest – slowest client connection (ms)", c, n, r => r.ConnectionMedianSpread, null, "");
             Row(md, "publish request p50 (ms)", c, n, r => F(r.PublishP50Ms, 2), r => r.PublishP50Ms, "lower");
             Row(md, "publish requests failed", c, n, r => r.PublishFailures.ToString(Inv), null, "lower");
             Row(md, "publish phase: sending took / until all in (s)", c, n, r => $"{F(r.PublishSeconds, 1)} / {F(r.EndSeconds, 1)}", null, "");
@@ -173,6 +178,13 @@ public static class Report
               address, so the per-address stream cap (default 1000 per process) would refuse streams: the AppHost was given
               {string.Join(", ", cowAspireEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`"))}. Nothing else was tuned: the
               Web replicas run with their defaults (Server GC, Kestrel with `MaxStreamsPerConnection` 1000).
+            * **nginx is set up as a peer should be**: one worker per core, `reuseport` on the subscriber listener so the
+              kernel spreads connections over both workers (without it one worker took all of them in a trial run), HTTP/2
+              with 1000 streams per connection, `nchan_subscriber_first_message newest` (new subscribers get messages from
+              now on, as on CowAspire's `/events`), a 1000-message buffer kept 10 minutes (CowAspire keeps 1000 in history).
+            * **The client's share.** Both systems deliver the same bytes (see "SSE bytes received per event"), but the
+              client's CPU per event differs between them (see "bench client CPU"); whatever the client spends is not
+              available to the server on this machine.
             * **Latency includes the publish request.** It starts before the publish request is sent, so it includes the
               Api's (or nchan publisher's) request handling; "publish request p50" shows that part on its own.
             * **Memory**: VmRSS of .NET processes includes the GC's reserved-but-touched heap and the JIT; nginx's includes
