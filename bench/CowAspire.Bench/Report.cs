@@ -24,7 +24,7 @@ public static class Report
         md.AppendLine("|---|---|");
         foreach (var (name, value) in machine.Facts)
         {
-            md.AppendLine(Inv, $"| {name} | {Cell(value)} |");
+            md.AppendLine(Inv, $"| {name} | {Cell(name == "Memory" ? GiB(value) : value)} |");
         }
         md.AppendLine();
 
@@ -36,13 +36,14 @@ public static class Report
             connection (TLS, ALPN h2; one `SocketsHttpHandler` per connection), each counted as open once its first body bytes arrive; the
             run goes on once every open stream has received one readiness message (not measured). Before that, each system,
             once started, gets one unmeasured warm-up round of the same kind ({options.PrimerStreams} streams,
-            {options.PrimerMessages} messages), so neither is measured cold (.NET's JIT, first TLS handshakes, pools).
+            {options.PrimerMessages} messages), so neither is measured cold (.NET's JIT, first TLS handshakes, pools). Then {options.Messages} messages are published at
+            {options.Rate.ToString(Inv)}/s ({options.TextLength} characters of quote text each), and the bench waits until every
+            subscriber has every message or {options.DrainTimeout.TotalSeconds:F0} s after the last publish.
+
             Each scenario runs {options.Repeat} time(s) per system, the systems taking turns; before each run the bench waits
             (up to {options.QuietWait.TotalSeconds:F0} s) for the machine to be less than {options.QuietPercent.ToString(Inv)} % busy. The
             tables show, per system, the run in which other processes on the machine used the least CPU during the fan-out;
-            the first rows list every run, so no loss or outlier is hidden by that choice. Then {options.Messages} messages are published at
-            {options.Rate.ToString(Inv)}/s ({options.TextLength} characters of quote text each), and the bench waits until every
-            subscriber has every message or {options.DrainTimeout.TotalSeconds:F0} s after the last publish.
+            their first rows list every run, so no loss or outlier is hidden by that choice.
 
             * **CowAspire**: the Release build of the AppHost (`Ports:web:https=0 Dashboard:Port=0`,
               `Quotes__PublishInterval=01:00:00`), which runs redis-server, the Api and two Web replicas behind its TCP front
@@ -64,7 +65,7 @@ public static class Report
             **Memory** is VmRSS (and PSS, which splits shared pages such as nchan's shared-memory zone among the processes
             mapping them) from `/proc`, summed over the gateway's processes: the two Web replicas for CowAspire, the
             nginx workers for nchan. "Idle" is after the warm-up round with no stream open; "with K streams" is after the readiness message. **CPU** is utime + stime
-            from `/proc/PID/stat` over a phase: set-up (idle → with K streams, including the warm-up message) and fan-out
+            from `/proc/PID/stat` over a phase: set-up (idle → with K streams, including the readiness message) and fan-out
             (from the first publish until the end of the drain wait). Ratios are CowAspire / nchan; the last column says
             which direction is better.
             """);
@@ -84,6 +85,19 @@ public static class Report
                     continue;
                 }
                 md.AppendLine(Inv, $"| {c.Streams} | {Pct(c.CompletenessPercent)} / {Pct(n.CompletenessPercent)} | {Ratio(c.LatencyP50Ms, n.LatencyP50Ms)} | {Ratio(c.LatencyP99Ms, n.LatencyP99Ms)} | {Ratio(c.Connected?.GatewayRssKb, n.Connected?.GatewayRssKb)} | {Ratio(c.CpuPerDeliveryUs(s => s.GatewayCpu), n.CpuPerDeliveryUs(s => s.GatewayCpu))} | {Ratio(c.CpuPerDeliveryUs(s => s.AllCpu), n.CpuPerDeliveryUs(s => s.AllCpu))} | {Ratio(c.StreamsPerSecond, n.StreamsPerSecond)} | {Pct(c.MachineBusyPercent)} / {Pct(n.MachineBusyPercent)} |");
+            }
+            md.AppendLine();
+            foreach (var system in (string[])["CowAspire", "nchan"])
+            {
+                var all = scenarios.SelectMany(x => x.Of(system)).ToList();
+                if (all.Count == 0)
+                {
+                    continue;
+                }
+                var done = all.Where(r => r.Error is null).ToList();
+                md.AppendLine(Inv, $"* **{system}, all {all.Count} runs:** {done.Sum(r => r.Delivered):N0} of {done.Sum(r => r.Expected):N0} messages delivered to open streams, " +
+                    $"{done.Sum(r => r.Duplicates)} duplicates, {done.Sum(r => r.Reconnects)} reconnects, {done.Sum(r => r.Failed)} streams that did not open, " +
+                    $"{all.Count - done.Count} runs that did not complete.");
             }
             md.AppendLine();
             md.AppendLine("A ratio above 1 means CowAspire needs more (latency, memory, CPU) or, for the set-up rate, is faster. " +
@@ -176,7 +190,8 @@ public static class Report
               the front door (in the AppHost), the Api and redis-server for CowAspire, and the nginx master for nchan.
             * **CowAspire's limits were raised for the bench.** Behind the front door every stream arrives from the proxy's
               address, so the per-address stream cap (default 1000 per process) would refuse streams: the AppHost was given
-              {string.Join(", ", cowAspireEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`"))}. Nothing else was tuned: the
+              {string.Join(", ", cowAspireEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`"))} (the values of the last scenario: the
+              caps are set to twice the scenario's streams, never below their defaults). Nothing else was tuned: the
               Web replicas run with their defaults (Server GC, Kestrel with `MaxStreamsPerConnection` 1000).
             * **nginx is set up as a peer should be**: one worker per core, `reuseport` on the subscriber listener so the
               kernel spreads connections over both workers (without it one worker took all of them in a trial run), HTTP/2
@@ -230,6 +245,9 @@ public static class Report
     private static string Pct(double value) => double.IsFinite(value) ? value.ToString("F2", Inv) + " %" : "—";
 
     private static string Mib(long? kb) => kb is { } k && k > 0 ? (k / 1024.0).ToString("F1", Inv) : "—";
+
+    private static string GiB(string meminfo) =>
+        long.TryParse(meminfo.Split(' ')[0], NumberStyles.None, Inv, out var kb) ? (kb / 1024.0 / 1024.0).ToString("F1", Inv) + " GiB" : meminfo;
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }
