@@ -6,12 +6,15 @@ namespace CowAspire.Bench;
 /// <summary>What the run ran on, for the report.</summary>
 public sealed record Machine(IReadOnlyList<(string Name, string Value)> Facts)
 {
-    public static async Task<Machine> DescribeAsync()
+    public static async Task<Machine> DescribeAsync(string repo)
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
         var memory = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
+        var commit = await OutputAsync("git", "-C", repo, "log", "-1", "--format=%h %s");
+        var dirty = (await OutputAsync("git", "-C", repo, "status", "--porcelain", "--untracked-files=no")).Length > 0 ? " (with uncommitted changes)" : "";
         var facts = new List<(string, string)>
         {
+            ("CowAspire", $"commit {commit}{dirty}"),
             ("CPU", $"{cpu}, {Environment.ProcessorCount} cores visible"),
             ("Memory", memory),
             ("OS", $"Debian {Read("/etc/debian_version")}, Linux {Read("/proc/sys/kernel/osrelease")}"),

@@ -34,7 +34,7 @@ using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
 });
 
 var started = DateTimeOffset.Now;
-var machine = await Machine.DescribeAsync();
+var machine = await Machine.DescribeAsync(options.Repo);
 var scenarios = new List<Scenario>();
 IReadOnlyDictionary<string, string> cowAspireEnvironment = new Dictionary<string, string>();
 string? nchanConfig = null;
