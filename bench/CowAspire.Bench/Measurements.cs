@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CowAspire.Bench;
+
+/// <summary>Memory and CPU of a system's processes (and the bench's own CPU) at one moment.</summary>
+public sealed record Snapshot(long GatewayRssKb, long GatewayPssKb, double GatewayCpu, long AllRssKb, long AllPssKb, double AllCpu, double ClientCpu,
+    double MachineBusy, double MachineTotal, IReadOnlyDictionary<string, double> CpuByProcess)
+{
+    public static Snapshot Take(ISubject subject)
+    {
+        var gateway = subject.GatewayPids;
+        var all = subject.AllPids;
+        using var self = Process.GetCurrentProcess();
+        return new Snapshot(
+            ProcStats.SumKb(gateway, pid => ProcStats.StatusKb(pid, "VmRSS")),
+            ProcStats.SumKb(gateway, ProcStats.PssKb),
+            ProcStats.CpuSeconds(gateway),
+            ProcStats.SumKb(all, pid => ProcStats.StatusKb(pid, "VmRSS")),
+            ProcStats.SumKb(all, ProcStats.PssKb),
+            ProcStats.CpuSeconds(all),
+            self.TotalProcessorTime.TotalSeconds,
+            ProcStats.MachineCpu().Busy,
+            ProcStats.MachineCpu().Total,
+            subject.Processes.ToDictionary(p => p.Name, p => ProcStats.CpuSeconds(p.Pid)));
+    }
+}
+
+/// <summary>Samples resident memory every 250 ms while a system runs and keeps the peak.</summary>
+public sealed class MemorySampler : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _peakGateway;
+    private long _peakAll;
+
+    public MemorySampler(ISubject subject)
+    {
+        _loop = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+            try
+            {
+                do
+                {
+                    var gateway = ProcStats.SumKb(subject.GatewayPids, pid => ProcStats.StatusKb(pid, "VmRSS"));
+                    var all = ProcStats.SumKb(subject.AllPids, pid => ProcStats.StatusKb(pid, "VmRSS"));
+                    Volatile.Write(ref _peakGateway, Math.Max(Volatile.Read(ref _peakGateway), gateway));
+                    Volatile.Write(ref _peakAll, Math.Max(Volatile.Read(ref _peakAll), all));
+                }
+                while (await timer.WaitForNextTickAsync(_stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    public long PeakGatewayKb => Volatile.Read(ref _peakGateway);
+
+    public long PeakAllKb => Volatile.Read(ref _peakAll);
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop.Wait(TimeSpan.FromSeconds(2));
+        _stop.Dispose();
+    }
+}
+
+/// <summary>Everything measured for one system in one scenario.</summary>
+public sealed class SystemResult
+{
+    public string System { get; set; } = "";
+    public string GatewayLabel { get; set; } = "";
+    public string AllLabel { get; set; } = "";
+    public int Streams { get; set; }
+    public int Messages { get; set; }
+    public double StartSeconds { get; set; }
+    public int Connections { get; set; }
+    public int Established { get; set; }
+    public int Failed { get; set; }
+    public string Protocols { get; set; } = "";
+    public string OpenFailures { get; set; } = "";
+    public double ConnectSeconds { get; set; }
+    public int WarmedUp { get; set; }
+    public double PublishSeconds { get; set; }
+    public double EndSeconds { get; set; }
+    public int PublishFailures { get; set; }
+    public double PublishP50Ms { get; set; }
+    public long Delivered { get; set; }
+    public long Expected { get; set; }
+    public int CompleteSubscribers { get; set; }
+    public long Duplicates { get; set; }
+    public long Reconnects { get; set; }
+    public long OtherEvents { get; set; }
+    public long DataBytes { get; set; }
+    public long DataEvents { get; set; }
+
+    /// <summary>Reads of the response bodies and the bytes they returned (SSE text, after TLS and HTTP/2), whole run.</summary>
+    public long BodyReads { get; set; }
+
+    /// <summary>The lowest and highest per-connection median latency (ms).</summary>
+    public string ConnectionMedianSpread { get; set; } = "";
+    public long BodyBytes { get; set; }
+    public double LatencyP50Ms { get; set; }
+    public double LatencyP90Ms { get; set; }
+    public double LatencyP99Ms { get; set; }
+    public double LatencyP999Ms { get; set; }
+    public double LatencyMaxMs { get; set; }
+    public Snapshot? Idle { get; set; }
+    public Snapshot? AfterConnect { get; set; }
+    public Snapshot? Connected { get; set; }
+    public Snapshot? End { get; set; }
+    public long PeakGatewayRssKb { get; set; }
+    public long PeakAllRssKb { get; set; }
+    public string StopNotes { get; set; } = "";
+    public string? Error { get; set; }
+
+    /// <summary>Which run of the scenario this was (1-based).</summary>
+    public int Run { get; set; } = 1;
+
+    /// <summary>How busy the machine was (all cores, percent) just before the run started.</summary>
+    public double BusyBeforePercent { get; set; } = double.NaN;
+
+    public double StreamsPerSecond => ConnectSeconds > 0 ? Established / ConnectSeconds : double.NaN;
+    public double AverageEventBytes => DataEvents > 0 ? (double)DataBytes / DataEvents : double.NaN;
+    public double WireBytesPerEvent => DataEvents > 0 ? (double)BodyBytes / DataEvents : double.NaN;
+    public double ReadsPerEvent => DataEvents > 0 ? (double)BodyReads / DataEvents : double.NaN;
+    public double CompletenessPercent => Expected > 0 ? 100.0 * Delivered / Expected : double.NaN;
+
+    /// <summary>Gateway memory added by the open streams, per stream, in KiB.</summary>
+    public double RssPerStreamKb => Idle is { } idle && Connected is { } c && Established > 0
+        ? (double)(c.GatewayRssKb - idle.GatewayRssKb) / Established : double.NaN;
+
+    public double ConnectCpu(Func<Snapshot, double> cpu) => Idle is { } a && Connected is { } b ? cpu(b) - cpu(a) : double.NaN;
+
+    public double PublishCpu(Func<Snapshot, double> cpu) => Connected is { } a && End is { } b ? cpu(b) - cpu(a) : double.NaN;
+
+    /// <summary>CPU seconds the rest of the machine (other processes, kernel threads) used during the fan-out.</summary>
+    public double OtherCpu => Math.Max(0, PublishCpu(s => s.MachineBusy) - PublishCpu(s => s.AllCpu) - PublishCpu(s => s.ClientCpu));
+
+    /// <summary>How busy all cores were during the fan-out, in percent.</summary>
+    public double MachineBusyPercent => 100 * PublishCpu(s => s.MachineBusy) / PublishCpu(s => s.MachineTotal);
+
+    public string CpuByProcess => Connected is { } a && End is { } b
+        ? string.Join(", ", b.CpuByProcess.Select(kv => $"{kv.Key} {(kv.Value - a.CpuByProcess.GetValueOrDefault(kv.Key)).ToString("F2", CultureInfo.InvariantCulture)}"))
+        : "";
+
+    /// <summary>Gateway CPU per delivered event during the publish phase, in microseconds.</summary>
+    public double CpuPerDeliveryUs(Func<Snapshot, double> cpu) => Delivered > 0 ? PublishCpu(cpu) / Delivered * 1e6 : double.NaN;
+}
+
+/// <summary>Every run of one scenario; the report shows, per system, the run least disturbed by other load.</summary>
+public sealed record Scenario(int Streams, IReadOnlyList<SystemResult> Runs)
+{
+    public SystemResult? Reported(string system) =>
+        Runs.Where(r => r.System == system && r.Error is null).OrderBy(r => r.OtherCpu).ThenBy(r => r.Run).FirstOrDefault();
+
+    public IEnumerable<SystemResult> Of(string system) => Runs.Where(r => r.System == system);
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace CowAspire.Bench;
+
+/// <summary>
+/// The peer: nginx with the nchan module on loopback, as a standalone SSE pub/sub server. Subscribers use an
+/// EventSource location over TLS (HTTP/2 by default, a certificate made with openssl for the run); messages are
+/// POSTed to a publisher location on a plain-HTTP listener, as CowAspire's are POSTed to its plain-HTTP Api.
+/// Messages stay in a 1000-message buffer, as CowAspire keeps 1000 in history, so a reconnecting subscriber
+/// resumes with Last-Event-ID.
+/// </summary>
+public sealed class NchanSubject(BenchOptions options) : ISubject
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
+    private DirectoryInfo? _dir;
+    private ChildProcess? _nginx;
+    private Uri? _publish;
+    private IReadOnlyList<int> _workers = [];
+    private string? _certificateHash;
+
+    public string Name => "nchan";
+
+    public string GatewayLabel => $"nginx workers ({options.NginxWorkers} processes)";
+
+    public string AllLabel => "nginx master + workers";
+
+    public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
+
+    public Version SubscribeVersion => options.NchanHttp == "2" ? HttpVersion.Version20 : HttpVersion.Version11;
+
+    public IReadOnlyList<int> GatewayPids => _workers;
+
+    public IReadOnlyList<int> AllPids => [.. Processes.Select(p => p.Pid)];
+
+    public IReadOnlyList<(string Name, int Pid)> Processes =>
+        [.. _nginx is { } master ? [("master", master.Pid)] : Array.Empty<(string, int)>(), .. _workers.Select((pid, i) => ($"worker-{i}", pid))];
+
+    public string? Config { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _dir = Directory.CreateTempSubdirectory("cowaspire-bench-nchan-");
+        var dir = _dir.FullName;
+        await RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", $"{dir}/key.pem", "-out", $"{dir}/cert.pem"], cancellationToken);
+
+        using (var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync($"{dir}/cert.pem", cancellationToken)))
+        {
+            _certificateHash = certificate.GetCertHashString();
+        }
+
+        var (tlsPort, plainPort) = (FreePort(), FreePort());
+        Config = $$"""
+            load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+            worker_processes {{options.NginxWorkers}};
+            pid {{dir}}/nginx.pid;
+            error_log {{dir}}/error.log warn;
+            daemon off;
+            events { worker_connections 65536; }
+            http {
+              access_log off;
+              client_body_temp_path {{dir}}/body;
+              proxy_temp_path {{dir}}/proxy;
+              fastcgi_temp_path {{dir}}/fastcgi;
+              uwsgi_temp_path {{dir}}/uwsgi;
+              scgi_temp_path {{dir}}/scgi;
+              keepalive_requests 1000000;
+              server {
+                # reuseport: the kernel spreads connections over the workers (without it one worker may take them all).
+                listen 127.0.0.1:{{tlsPort}} ssl{{(options.NchanHttp == "2" ? " http2" : "")}} reuseport;
+                ssl_certificate {{dir}}/cert.pem;
+                ssl_certificate_key {{dir}}/key.pem;
+                # As many streams on one connection as CowAspire's Kestrel allows (Streaming:MaxStreamsPerConnection).
+                http2_max_concurrent_streams 1000;
+                location = /sub {
+                  nchan_subscriber eventsource;
+                  nchan_channel_id quotes;
+                  # Like CowAspire's /events: from now on (nchan's default, oldest, would replay the buffer first).
+                  nchan_subscriber_first_message newest;
+                }
+              }
+              server {
+                listen 127.0.0.1:{{plainPort}};
+                location = /pub {
+                  nchan_publisher;
+                  nchan_channel_id quotes;
+                  nchan_message_buffer_length 1000;
+                  nchan_message_timeout 10m;
+                }
+              }
+            }
+            """;
+        await File.WriteAllTextAsync($"{dir}/nginx.conf", Config, cancellationToken);
+
+        _nginx = await ChildProcess.StartAsync("/usr/sbin/nginx", ["-c", $"{dir}/nginx.conf", "-p", dir, "-e", $"{dir}/error.log"], workingDirectory: dir);
+        SubscribeUrl = new Uri($"https://127.0.0.1:{tlsPort}/sub");
+        _publish = new Uri($"http://127.0.0.1:{plainPort}/pub");
+
+        // Ready when the publisher answers (404: the channel does not exist yet) and every worker is up.
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_nginx.HasExited || deadline.Elapsed > options.StartTimeout)
+            {
+                var log = File.Exists($"{dir}/error.log") ? await File.ReadAllTextAsync($"{dir}/error.log", cancellationToken) : "";
+                throw new InvalidOperationException($"nginx did not start. Output:\n{_nginx.Tail}\nerror.log:\n{log}");
+            }
+            try
+            {
+                using var response = await _http.GetAsync(_publish, cancellationToken);
+                _workers = ProcStats.Children(_nginx.Pid);
+                if (_workers.Count >= options.NginxWorkers)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    public async Task<int> PublishAsync(int seq, CancellationToken cancellationToken)
+    {
+        var text = Messages.Text(seq, options.TextLength);
+        using var content = new StringContent(Messages.Html(seq, text, DateTimeOffset.UtcNow), Encoding.UTF8, "text/html");
+        using var response = await _http.PostAsync(_publish, content, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
+    public async Task<string> StopAsync()
+    {
+        if (_nginx is null)
+        {
+            return "not started";
+        }
+        var how = await _nginx.StopAsync("TERM", TimeSpan.FromSeconds(10));
+        var notes = new List<string> { $"nginx stopped by SIG{how}" };
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        List<int> left;
+        while ((left = [.. _workers.Where(pid => ProcStats.IsRunning(pid, "nginx"))]).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        foreach (var pid in left)
+        {
+            ChildProcess.Signal(pid, "KILL");
+            notes.Add($"worker {pid} was left running and was killed");
+        }
+        if (left.Count == 0)
+        {
+            notes.Add("no process left");
+        }
+        return string.Join("; ", notes);
+    }
+
+    /// <summary>The self-signed certificate made for this run.</summary>
+    public bool Trusts(X509Certificate certificate) => _certificateHash is not null && certificate.GetCertHashString() == _certificateHash;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_nginx is { HasExited: false })
+        {
+            await StopAsync();
+        }
+        _nginx?.Dispose();
+        _http.Dispose();
+        try
+        {
+            _dir?.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string file, string[] arguments, CancellationToken cancellationToken)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException($"Cannot start {file}.");
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {await error}");
+        }
+    }
+}

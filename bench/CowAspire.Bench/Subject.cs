@@ -1,0 +1,37 @@
+namespace CowAspire.Bench;
+
+/// <summary>A system under load: started fresh for each scenario, stopped after it.</summary>
+public interface ISubject : IAsyncDisposable
+{
+    string Name { get; }
+
+    /// <summary>What serves the streams (the processes whose memory and CPU are compared).</summary>
+    string GatewayLabel { get; }
+
+    /// <summary>Every process of the system, the gateway's included.</summary>
+    string AllLabel { get; }
+
+    Uri SubscribeUrl { get; }
+
+    /// <summary>The HTTP version subscribers ask for (exactly).</summary>
+    Version SubscribeVersion { get; }
+
+    IReadOnlyList<int> GatewayPids { get; }
+
+    IReadOnlyList<int> AllPids { get; }
+
+    /// <summary>Every process of the system by name (for the per-process CPU breakdown).</summary>
+    IReadOnlyList<(string Name, int Pid)> Processes { get; }
+
+    /// <summary>Starts the system and returns once it serves streams.</summary>
+    Task StartAsync(CancellationToken cancellationToken);
+
+    /// <summary>Publishes message <paramref name="seq"/>; returns the HTTP status of the publish request.</summary>
+    Task<int> PublishAsync(int seq, CancellationToken cancellationToken);
+
+    /// <summary>Stops every process; returns what happened (how it stopped, anything left and killed).</summary>
+    Task<string> StopAsync();
+
+    /// <summary>Whether <paramref name="certificate"/> is the one this system serves (they are self-signed).</summary>
+    bool Trusts(System.Security.Cryptography.X509Certificates.X509Certificate certificate);
+}
