@@ -138,6 +138,8 @@ public sealed class ResourceInstance
         }
         // A supervisor that gave up (FailedToStart) has ended; its token source goes with it.
         _run?.Dispose();
+        // Starting from now, not from when the supervisor gets a thread: a waiter must not see the old state.
+        Update(() => (State, Message) = (ResourceState.Starting, null));
         _run = new CancellationTokenSource();
         var token = _run.Token;
         _supervisor = Task.Run(() => SuperviseAsync(token), CancellationToken.None);
