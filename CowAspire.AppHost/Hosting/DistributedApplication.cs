@@ -36,8 +36,22 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public Task StopAsync(CancellationToken cancellationToken = default) => _host.StopAsync(cancellationToken);
 
-    /// <summary>Runs until Ctrl+C or SIGTERM, then stops every resource in reverse dependency order.</summary>
-    public void Run() => _host.Run();
+    /// <summary>
+    /// Runs until Ctrl+C or SIGTERM, then stops every resource in reverse dependency order. A failure to start (a
+    /// port taken, say) stops what had started, says why in one line and sets exit code 1.
+    /// </summary>
+    public void Run()
+    {
+        try
+        {
+            _host.Run();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            Console.Error.WriteLine($"CowAspire could not start: {ex.Message}");
+            Environment.ExitCode = 1;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

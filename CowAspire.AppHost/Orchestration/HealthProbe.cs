@@ -30,9 +30,9 @@ public sealed class HealthProbe : IAsyncDisposable
                 _ => true,
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or RedisException or TimeoutException or OperationCanceledException
-            && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or RedisException or TimeoutException or OperationCanceledException)
         {
+            // Unreachable, refused or cut short (the replica is stopping): not healthy, whatever the reason.
             return false;
         }
     }

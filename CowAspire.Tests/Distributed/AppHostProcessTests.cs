@@ -47,20 +47,58 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
             $"every child of the killed AppHost ({string.Join(", ", pids)}) has exited", Cancellation);
     }
 
-    private async Task<RunningAppHost> StartAppHostAsync()
+    [Fact]
+    public async Task TakenDashboardPortFailsTheStartInOneLineWithExitCodeOne()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        using var process = Process.Start(AppHostStartInfo("Ports:web:https=0", $"Dashboard:Port={port}"))!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(Cancellation).WaitAsync(StartTimeout, Cancellation);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains(output, line => line.StartsWith("CowAspire could not start:", StringComparison.Ordinal) && line.Contains($"{port}", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, line => line.Contains("Unhandled exception", StringComparison.Ordinal));
+    }
+
+    private static ProcessStartInfo AppHostStartInfo(params string[] arguments)
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
         var projectDirectory = Path.GetDirectoryName(new Projects.CowAspire_AppHost().ProjectPath)!;
-        var assembly = Path.Combine(projectDirectory, "bin", configuration, "net10.0", "CowAspire.AppHost.dll");
         var info = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { assembly, "Ports:web:https=0", "Dashboard:Port=0" },
             WorkingDirectory = projectDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        info.ArgumentList.Add(Path.Combine(projectDirectory, "bin", configuration, "net10.0", "CowAspire.AppHost.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
         info.Environment["NO_COLOR"] = "1";
-        var process = Process.Start(info)!;
+        return info;
+    }
+
+    private async Task<RunningAppHost> StartAppHostAsync()
+    {
+        var process = Process.Start(AppHostStartInfo("Ports:web:https=0", "Dashboard:Port=0"))!;
         var ready = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
         process.OutputDataReceived += (_, e) =>
