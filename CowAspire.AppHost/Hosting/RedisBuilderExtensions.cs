@@ -34,6 +34,8 @@ public static class RedisBuilderExtensions
             "--save", "",
             "--daemonize", "no",
             "--loglevel", "notice",
+            // Redis acts on SIGTERM at its next cron tick: 50 a second instead of 10 stops it in ~20 ms, not ~100.
+            "--hz", "50",
         ]);
         return builder.AddResource(redis);
     }
