@@ -56,7 +56,8 @@ public sealed class Orchestrator : IHostedService, IAsyncDisposable
             }
             for (var replica = 0; replica < resource.Replicas; replica++)
             {
-                _instances.Add(new ResourceInstance(resource, replica, replicaPorts[replica], _specs, _launcher, _probe, OnLog, Notify));
+                _instances.Add(new ResourceInstance(resource, replica, replicaPorts[replica], _specs, _launcher, _probe, OnLog, Notify,
+                    resource.Endpoints.TrueForAll(e => e.IsProxied) ? () => resource.Endpoints.ToDictionary(e => e.Name, _ => PortAllocator.FreePort()) : null));
             }
         }
         foreach (var door in _frontDoors)

@@ -19,6 +19,7 @@ public sealed class ResourceInstance
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     private readonly ProcessSpecFactory _specs;
+    private readonly Func<IReadOnlyDictionary<string, int>>? _newPorts;
     private readonly ProcessLauncher _launcher;
     private readonly HealthProbe _probe;
     private readonly Action<ResourceInstance> _changed;
@@ -32,8 +33,10 @@ public sealed class ResourceInstance
 
     internal ResourceInstance(
         Resource resource, int replica, IReadOnlyDictionary<string, int> ports,
-        ProcessSpecFactory specs, ProcessLauncher launcher, HealthProbe probe, Action<LogLine> logSink, Action<ResourceInstance> changed)
+        ProcessSpecFactory specs, ProcessLauncher launcher, HealthProbe probe, Action<LogLine> logSink, Action<ResourceInstance> changed,
+        Func<IReadOnlyDictionary<string, int>>? newPorts = null)
     {
+        _newPorts = newPorts;
         Resource = resource;
         Replica = replica;
         Name = resource.Replicas == 1 ? resource.Name : $"{resource.Name}-{replica}";
@@ -52,7 +55,7 @@ public sealed class ResourceInstance
     public string Name { get; }
 
     /// <summary>The ports this replica listens on, per endpoint name.</summary>
-    public IReadOnlyDictionary<string, int> Ports { get; }
+    public IReadOnlyDictionary<string, int> Ports { get; private set; }
 
     public ResourceLogs Logs { get; }
 
@@ -175,6 +178,13 @@ public sealed class ResourceInstance
             Process process;
             try
             {
+                if (_newPorts is not null && Restarts > 0)
+                {
+                    // Behind a front door a replica's own ports are private, so each start takes fresh ones: a port
+                    // another process took meanwhile cannot keep the replica from coming back.
+                    var ports = _newPorts();
+                    Update(() => Ports = ports);
+                }
                 var spec = _specs.Create(this);
                 process = await _launcher.StartAsync(spec.FileName, spec.Arguments, spec.WorkingDirectory, spec.Environment);
                 if (spec.StandardInput is { } input)

@@ -53,15 +53,14 @@ public class PageTests(AppFixture fixture, BrowserFixture browser, ITestOutputHe
         await page.GotoAsync(WebUrl);
         await Expect(page.Locator("#shows .show")).ToHaveCountAsync(1, new() { Timeout = Timeout });
 
-        for (var i = 0; i < 10; i++)
-        {
-            await page.ClickAsync("#start-show");
-        }
+        // Ten clicks in one go, as an impatient user would; htmx queues each (hx-sync "queue all").
+        await page.EvaluateAsync("() => { for (let i = 0; i < 10; i++) document.getElementById('start-show').click(); }");
         await Expect(page.Locator("#shows .show")).ToHaveCountAsync(11, new() { Timeout = Timeout });
         await Expect(page.Locator("#shows .show[data-state='closed']")).ToHaveCountAsync(11, new() { Timeout = Timeout });
 
-        // Over HTTP/1.1 the browser holds at most six connections per origin (one is the live feed), so later shows
-        // would only start when earlier ones end. Over HTTP/2 all ten stream at once: their quote ranges overlap.
+        // Over HTTP/1.1 the browser holds at most six connections per origin (one is the live feed), so at most five
+        // shows could stream at any moment and the rest would wait for them to end. Over HTTP/2 they stream together:
+        // some quote reached more than five of them.
         var ranges = new List<(long First, long Last)>();
         foreach (var show in (await page.Locator("#shows .show").AllAsync()).Take(10))
         {
@@ -70,8 +69,10 @@ public class PageTests(AppFixture fixture, BrowserFixture browser, ITestOutputHe
             Assert.Equal(10, ids.Count);
             ranges.Add((ids[0], ids[^1]));
         }
-        Assert.True(ranges.Max(r => r.First) <= ranges.Min(r => r.Last),
-            $"The shows did not stream at the same time: {string.Join(", ", ranges.Select(r => $"{r.First}..{r.Last}"))}");
+        var mostAtOnce = ranges.SelectMany(r => new[] { r.First, r.Last })
+            .Max(id => ranges.Count(r => r.First <= id && id <= r.Last));
+        Assert.True(mostAtOnce > 5,
+            $"At most {mostAtOnce} shows streamed at the same time: {string.Join(", ", ranges.Select(r => $"{r.First}..{r.Last}"))}");
     }
 
     [Fact]
