@@ -4,7 +4,10 @@ using CowAspire.AppHost.Orchestration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 
 namespace CowAspire.AppHost.Dashboard;
@@ -95,7 +98,8 @@ internal static class DashboardApi
     private static async Task WriteEventsAsync<T>(HttpContext context, IHostApplicationLifetime lifetime, string eventType, IAsyncEnumerable<T> items)
     {
         using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        var result = TypedResults.ServerSentEvents(Serialize(items, eventType, ends.Token));
+        var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var result = TypedResults.ServerSentEvents(Serialize(items, eventType, json, ends.Token));
         try
         {
             await result.ExecuteAsync(context);
@@ -106,11 +110,12 @@ internal static class DashboardApi
     }
 
     private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<string>> Serialize<T>(
-        IAsyncEnumerable<T> items, string eventType, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<T> items, string eventType, JsonSerializerOptions json,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in items.WithCancellation(cancellationToken))
         {
-            yield return new(JsonSerializer.Serialize(item, DashboardExtensions.Json), eventType);
+            yield return new(JsonSerializer.Serialize(item, json), eventType);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CowAspire.AppHost.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -27,8 +26,8 @@ internal static class DashboardExtensions
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
+            // States and health as names, for the page, scripts and the SSE streams alike.
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         builder.Services.AddSingleton(s => new DashboardInfo(s.GetRequiredService<IServer>(), token));
         return builder;
@@ -43,9 +42,4 @@ internal static class DashboardExtensions
         app.MapDashboardApi();
         return app;
     }
-
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
 }

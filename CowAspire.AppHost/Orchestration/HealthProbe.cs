@@ -39,8 +39,7 @@ public sealed class HealthProbe : IAsyncDisposable
 
     private async Task<bool> CheckHttpAsync(ResourceInstance instance, HealthCheckAnnotation check, CancellationToken cancellationToken)
     {
-        var endpoint = instance.Resource.GetEndpoint(check.EndpointName);
-        var uri = new Uri($"{endpoint.Scheme}://{endpoint.Host}:{instance.Ports[check.EndpointName]}{check.Path}");
+        var uri = new Uri(instance.ReplicaUri(check.EndpointName), check.Path);
         using var response = await _http.GetAsync(uri, cancellationToken);
         return response.IsSuccessStatusCode;
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using CowAspire.AppHost.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -43,7 +42,7 @@ internal sealed class ProcessSpecFactory(IConfiguration configuration, IHostEnvi
                 foreach (var endpoint in resource.Endpoints)
                 {
                     var prefix = $"Kestrel__Endpoints__{endpoint.Name}__";
-                    variables[prefix + "Url"] = $"{endpoint.Scheme}://{endpoint.Host}:{instance.Ports[endpoint.Name].ToString(CultureInfo.InvariantCulture)}";
+                    variables[prefix + "Url"] = instance.ReplicaUrl(endpoint);
                     if (endpoint.Protocols is { } protocols)
                     {
                         variables[prefix + "Protocols"] = protocols;

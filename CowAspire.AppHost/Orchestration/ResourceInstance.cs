@@ -78,8 +78,13 @@ public sealed class ResourceInstance
 
     public ResourceSnapshot Snapshot() => new(
         Name, Resource.Name, Resource.Type, Replica, State, Health, Pid, StartedAt, Restarts, ExitCode,
-        [.. Resource.Endpoints.Select(e => new EndpointSnapshot(e.Name, e.Url, $"{e.Scheme}://{e.Host}:{Ports[e.Name]}"))],
+        [.. Resource.Endpoints.Select(e => new EndpointSnapshot(e.Name, e.Url, ReplicaUrl(e)))],
         Message);
+
+    /// <summary>Where this replica itself listens on <paramref name="endpointName"/>, past the front door.</summary>
+    public Uri ReplicaUri(string endpointName) => new(ReplicaUrl(Resource.GetEndpoint(endpointName)));
+
+    internal string ReplicaUrl(EndpointAnnotation endpoint) => $"{endpoint.Scheme}://{endpoint.Host}:{Ports[endpoint.Name]}";
 
     internal void MarkWaiting(string message) => Update(() => (State, Message) = (ResourceState.Waiting, message));
 

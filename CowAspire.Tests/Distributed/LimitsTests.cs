@@ -31,7 +31,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task StreamsOverTheCapsAreRefusedWithRetryAfter()
     {
         // Straight to one replica: the caps are per gateway process. Two loopback addresses stand for two clients.
-        var replica = new Uri(_app.Orchestrator.Find("web-0").Single().Snapshot().Endpoints.Single(e => e.Name == "https").ReplicaUrl);
+        var replica = _app.Orchestrator.Find("web-0").Single().ReplicaUri("https");
         using var first = ClientFrom(IPAddress.Parse("127.0.0.1"), replica);
         using var second = ClientFrom(IPAddress.Parse("127.0.0.2"), replica);
         var open = new List<EventStream>();
@@ -61,7 +61,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task QuotesOverTheRateLimitAreRefusedWithRetryAfterAndNothingAcceptedIsLost()
     {
         // One replica (the limit is per gateway process), ten quotes at once against a burst of three.
-        var replica = new Uri(_app.Orchestrator.Find("web-0").Single().Snapshot().Endpoints.Single(e => e.Name == "https").ReplicaUrl);
+        var replica = _app.Orchestrator.Find("web-0").Single().ReplicaUri("https");
         using var web = ClientFrom(IPAddress.Loopback, replica);
         (await web.GetAsync("/health", Cancellation)).Dispose();
 

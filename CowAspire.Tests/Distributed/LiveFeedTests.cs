@@ -44,9 +44,9 @@ public class LiveFeedTests(AppFixture fixture, ITestOutputHelper output) : AppTe
     [Fact]
     public async Task QuotePostedToWebReachesLiveClientsOnBothReplicas()
     {
-        var replicaUrls = Fixture.WebReplicas.Select(r => r.Snapshot().Endpoints.Single(e => e.Name == "https").ReplicaUrl).ToList();
-        Assert.Equal(2, replicaUrls.Count);
-        var clients = replicaUrls.Select(url => new HttpClient(DistributedApplicationTestingExtensions.CreateHttpHandler()) { BaseAddress = new Uri(url), DefaultRequestVersion = HttpVersion.Version20 }).ToList();
+        var replicaUris = Fixture.WebReplicas.Select(r => r.ReplicaUri("https")).ToList();
+        Assert.Equal(2, replicaUris.Count);
+        var clients = replicaUris.Select(uri => new HttpClient(DistributedApplicationTestingExtensions.CreateHttpHandler()) { BaseAddress = uri, DefaultRequestVersion = HttpVersion.Version20 }).ToList();
         var streams = await Task.WhenAll(clients.Select(c => EventStream.OpenAsync(c, "/events", Cancellation)));
         // Each replica has this client subscribed once it has delivered a quote to it.
         await Task.WhenAll(streams.Select(s => s.ReadUntilAsync(_ => s.QuoteIds.Any(), Cancellation)));

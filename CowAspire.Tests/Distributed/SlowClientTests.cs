@@ -38,7 +38,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task ClientThatStopsReadingIsCutOffWhileItsNeighbourMissesNothing()
     {
         var web0 = _app.Orchestrator.Find("web-0").Single();
-        var replica = new Uri(web0.Snapshot().Endpoints.Single(e => e.Name == "https").ReplicaUrl);
+        var replica = web0.ReplicaUri("https");
         using var neighbourClient = ReplicaClient(replica);
         using var stalledClient = ReplicaClient(replica);
         await using var neighbour = await EventStream.OpenAsync(neighbourClient, "/events", Cancellation);

@@ -33,7 +33,7 @@ internal static class LimitsExtensions
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value;
-                await TooMany(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many quotes",
+                await RetryLater(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many quotes",
                     $"At most {limits.QuoteBurst} quotes at once and {limits.QuotesPerSecond} a second per client.", limits.RetryAfterSeconds)
                     .ExecuteAsync(context.HttpContext);
             };
@@ -43,8 +43,8 @@ internal static class LimitsExtensions
 
     public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>A refusal that says when to come back.</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooMany(HttpContext context, int status, string title, string detail, int retryAfterSeconds)
+    /// <summary>A refusal (problem details) that says when to come back.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult RetryLater(HttpContext context, int status, string title, string detail, int retryAfterSeconds)
     {
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(statusCode: status, title: title, detail: detail);

@@ -9,8 +9,6 @@ public sealed class StreamAdmission(IOptions<LimitOptions> options)
     private readonly ConcurrentDictionary<string, int> _byAddress = new();
     private int _total;
 
-    public int OpenStreams => Volatile.Read(ref _total);
-
     /// <returns>A lease to dispose when the stream ends, or null with the reason in <paramref name="refusal"/>.</returns>
     public IDisposable? TryAdmit(string address, out StreamRefusal refusal)
     {

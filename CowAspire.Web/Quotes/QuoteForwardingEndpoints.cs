@@ -52,9 +52,8 @@ internal static class QuoteForwardingEndpoints
         {
             // Unreachable, timed out, or the circuit breaker is open after repeated failures: all "not now".
             logger.ApiUnavailable(ex.Message);
-            request.HttpContext.Response.Headers.RetryAfter = "2";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Quote producer unavailable",
-                detail: "The Api did not answer, so the quote was not accepted. Retry later.");
+            return Limits.LimitsExtensions.RetryLater(request.HttpContext, StatusCodes.Status503ServiceUnavailable, "Quote producer unavailable",
+                "The Api did not answer, so the quote was not accepted. Retry later.", retryAfterSeconds: 2);
         }
     }
 }

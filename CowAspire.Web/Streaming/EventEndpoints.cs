@@ -45,9 +45,8 @@ internal static class EventEndpoints
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                request.HttpContext.Response.Headers.RetryAfter = "2";
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "History unavailable",
-                    detail: "Redis is unavailable, so the stream cannot resume from history. Retry later.");
+                return LimitsExtensions.RetryLater(request.HttpContext, StatusCodes.Status503ServiceUnavailable, "History unavailable",
+                    "Redis is unavailable, so the stream cannot resume from history. Retry later.", retryAfterSeconds: 2);
             }
             afterId = id;
         }
@@ -75,9 +74,9 @@ internal static class EventEndpoints
         lease = admission.TryAdmit(LimitsExtensions.ClientAddress(context), out var refusal);
         return refusal switch
         {
-            StreamRefusal.GatewayFull => LimitsExtensions.TooMany(context, StatusCodes.Status503ServiceUnavailable, "Gateway full",
+            StreamRefusal.GatewayFull => LimitsExtensions.RetryLater(context, StatusCodes.Status503ServiceUnavailable, "Gateway full",
                 $"This gateway holds its maximum of {limits.MaxStreams} streams. Retry later.", limits.RetryAfterSeconds),
-            StreamRefusal.AddressFull => LimitsExtensions.TooMany(context, StatusCodes.Status429TooManyRequests, "Too many streams",
+            StreamRefusal.AddressFull => LimitsExtensions.RetryLater(context, StatusCodes.Status429TooManyRequests, "Too many streams",
                 $"At most {limits.MaxStreamsPerAddress} open streams per client address.", limits.RetryAfterSeconds),
             _ => null,
         };

@@ -29,8 +29,6 @@ public sealed class QuoteBroadcaster(
     private readonly Channel<RedisValue?> _inbox = Channel.CreateUnbounded<RedisValue?>(new() { SingleReader = true });
     private long _lastId;
 
-    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
-
     /// <param name="cutOff">How to end the client's stream when it falls too far behind.</param>
     public StreamSubscriber Subscribe(Action cutOff)
     {

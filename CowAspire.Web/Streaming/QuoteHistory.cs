@@ -31,13 +31,6 @@ public sealed class QuoteHistory(IConnectionMultiplexer redis)
         return quotes;
     }
 
-    /// <summary>The oldest id history still holds, or null when it is empty.</summary>
-    public async Task<long?> OldestIdAsync(CancellationToken cancellationToken)
-    {
-        var entries = await redis.GetDatabase().StreamRangeAsync(QuoteKeys.History, "-", "+", count: 1).WaitAsync(cancellationToken);
-        return entries is [var first] ? long.Parse(((string)first.Id!).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture) : null;
-    }
-
     /// <summary>Parses an envelope; null for one this gateway cannot read (another version, or damaged).</summary>
     public static QuoteEnvelope? Parse(RedisValue payload)
     {
