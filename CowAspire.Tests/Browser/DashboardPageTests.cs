@@ -1,4 +1,4 @@
-using CowAspire.AppHost.Dashboard;
+using CowAspire.Dashboard;
 using CowAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

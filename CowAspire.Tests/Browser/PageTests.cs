@@ -1,5 +1,4 @@
 using System.Globalization;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 using Microsoft.Playwright;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using CowAspire.AppHost.Orchestration;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -17,18 +15,18 @@ public sealed class ReconnectPageTests(FaultAppFixture fixture, BrowserFixture b
     [Fact]
     public async Task LiveFeedKeepsEveryQuoteAcrossAKilledReplica()
     {
-        var orchestrator = fixture.App.Orchestrator;
+        var app = fixture.App;
         // The page's one HTTP/2 connection goes to web-0: web-1 is stopped while it loads, then started again.
-        await orchestrator.StopResourceAsync("web-1");
+        Assert.True((await app.ResourceCommands.ExecuteCommandAsync("web-1", KnownResourceCommands.StopCommand, Cancellation)).Success);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(fixture.App.GetEndpoint("web", "https").ToString());
         await Assertions.Expect(page.Locator("#live .quote")).Not.ToHaveCountAsync(0, new() { Timeout = 30_000 });
-        await orchestrator.StartResourceAsync("web-1");
-        await fixture.App.WaitForResourceHealthyAsync("web-1", cancellationToken: Cancellation);
+        Assert.True((await app.ResourceCommands.ExecuteCommandAsync("web-1", KnownResourceCommands.StartCommand, Cancellation)).Success);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("web-1", Waits.Within());
 
         var beforeKill = (await LiveIdsAsync(page)).Max();
-        orchestrator.Find("web-0").Single().Kill();
-        await fixture.App.WaitForResourceAsync("web-0", s => s.State == ResourceState.Exited, "exited", cancellationToken: Cancellation);
+        Replicas.Kill(app, "web-0");
+        await app.ResourceNotifications.WaitForResourceAsync("web-0", KnownResourceStates.Exited, Waits.Within());
         var marker = await Quotes.PublishAsync(fixture.App, "Did the page miss me?", Cancellation);
 
         await Assertions.Expect(page.Locator($"#live .quote[data-quote-id='{marker}']")).ToBeVisibleAsync(new() { Timeout = 60_000 });
@@ -36,7 +34,7 @@ public sealed class ReconnectPageTests(FaultAppFixture fixture, BrowserFixture b
         output.WriteLine($"Last quote before the kill: {beforeKill}; on the page after: {string.Join(",", ids)}");
         Assert.True(ids[0] <= beforeKill + 1, $"The page lost the quotes right after {beforeKill}: it starts at {ids[0]}.");
         Quotes.AssertConsecutive(ids, "the page's live feed");
-        await fixture.App.WaitForResourceHealthyAsync("web-0", cancellationToken: Cancellation);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("web-0", Waits.Within());
     }
 
     private static async Task<IReadOnlyList<long>> LiveIdsAsync(IPage page) =>

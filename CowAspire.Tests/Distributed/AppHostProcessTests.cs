@@ -55,7 +55,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
-        using var process = Process.Start(AppHostStartInfo("Ports:web:https=0", $"Dashboard:Port={port}"))!;
+        using var process = Process.Start(AppHostStartInfo("DcpPublisher:RandomizePorts=true", $"Dashboard:Port={port}"))!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
@@ -80,7 +80,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     private static ProcessStartInfo AppHostStartInfo(params string[] arguments)
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
-        var projectDirectory = Path.GetDirectoryName(new Projects.CowAspire_AppHost().ProjectPath)!;
+        var projectDirectory = Projects.CowAspire_AppHost.ProjectPath;
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = projectDirectory,
@@ -98,7 +98,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
 
     private async Task<RunningAppHost> StartAppHostAsync()
     {
-        var process = Process.Start(AppHostStartInfo("Ports:web:https=0", "Dashboard:Port=0"))!;
+        var process = Process.Start(AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Dashboard:Port=0"))!;
         var ready = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
         process.OutputDataReceived += (_, e) =>

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using CowAspire.AppHost.Orchestration;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -105,8 +103,9 @@ public class BadInputTests(AppFixture fixture, ITestOutputHelper output) : AppTe
 
         using var health = await client.GetAsync("/health", Cancellation);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.All(Fixture.App.Orchestrator.Instances, i => Assert.Equal(0, i.Restarts));
-        Assert.All(Fixture.App.Orchestrator.Instances, i => Assert.Equal(ResourceState.Running, i.State));
+        string[] instances = ["redis", "api", .. Fixture.WebReplicas];
+        Assert.All(instances, id => Assert.Equal(0, Replicas.Restarts(Fixture.App, id)));
+        Assert.All(instances, id => Assert.Equal(KnownResourceStates.Running, Replicas.Snapshot(Fixture.App, id).State?.Text));
 
         using var posted = await client.PostAsJsonAsync("/quotes", new { text = "Still mooing." }, Cancellation);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CowAspire.AppHost.Dashboard;
-using CowAspire.AppHost.Orchestration;
-using CowAspire.AppHost.Testing;
+using CowAspire.Dashboard;
 using CowAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,21 +28,21 @@ public sealed class FaultTests : IDisposable
     public async Task KilledReplicaIsRestartedWhileTheFrontDoorServesAndClientsMissNothing()
     {
         var clients = await ConnectClientsAsync(50);
-        var victim = _fixture.App.Orchestrator.Find("web-0").Single();
-        var oldPid = victim.Pid;
+        var app = _fixture.App;
+        var oldPid = Replicas.Pid(app, "web-0");
 
-        victim.Kill();
-        await _fixture.App.WaitForResourceAsync("web-0", s => s.State == ResourceState.Exited, "exited", cancellationToken: Cancellation);
+        Replicas.Kill(app, "web-0");
+        await app.ResourceNotifications.WaitForResourceAsync("web-0", KnownResourceStates.Exited, Waits.Within());
         for (var i = 0; i < 10; i++)
         {
-            using var fresh = _fixture.App.CreateHttpClient("web");
+            using var fresh = _fixture.App.CreateHttpClient("web", "https");
             using var health = await fresh.GetAsync("/health", Cancellation);
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
-        await _fixture.App.WaitForResourceHealthyAsync("web-0", cancellationToken: Cancellation);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("web-0", Waits.Within());
 
-        Assert.NotEqual(oldPid, victim.Pid);
-        Assert.True(victim.Restarts >= 1);
+        Assert.NotEqual(oldPid, Replicas.Pid(app, "web-0"));
+        Assert.True(Replicas.Restarts(app, "web-0") >= 1);
         await AssertEveryClientGetsEverythingAsync(clients, "after web-0 was killed");
     }
 
@@ -53,12 +51,14 @@ public sealed class FaultTests : IDisposable
     {
         var clients = await ConnectClientsAsync(50);
 
-        await _fixture.App.Orchestrator.StopResourceAsync("web-1");
-        Assert.Equal(ResourceState.Finished, _fixture.App.Orchestrator.Find("web-1").Single().State);
+        var stopped = await _fixture.App.ResourceCommands.ExecuteCommandAsync("web-1", KnownResourceCommands.StopCommand, Cancellation);
+        Assert.True(stopped.Success, stopped.ErrorMessage);
+        Assert.Equal(KnownResourceStates.Finished, Replicas.Snapshot(_fixture.App, "web-1").State?.Text);
         await AssertEveryClientGetsEverythingAsync(clients, "after web-1 stopped");
 
-        await _fixture.App.Orchestrator.StartResourceAsync("web-1");
-        await _fixture.App.WaitForResourceHealthyAsync("web-1", cancellationToken: Cancellation);
+        var started = await _fixture.App.ResourceCommands.ExecuteCommandAsync("web-1", KnownResourceCommands.StartCommand, Cancellation);
+        Assert.True(started.Success, started.ErrorMessage);
+        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("web-1", Waits.Within());
     }
 
     [Fact]
@@ -67,10 +67,10 @@ public sealed class FaultTests : IDisposable
         var clients = await ConnectClientsAsync(20);
         var before = await Quotes.PublishAsync(_fixture.App, "Before Redis went away.", Cancellation);
 
-        _fixture.App.Orchestrator.Find("redis").Single().Kill();
-        await _fixture.App.WaitForResourceAsync("redis", s => s.State == ResourceState.Exited, "exited", cancellationToken: Cancellation);
-        await _fixture.App.WaitForResourceHealthyAsync("redis", cancellationToken: Cancellation);
-        await _fixture.App.WaitForResourceHealthyAsync("api", cancellationToken: Cancellation);
+        Replicas.Kill(_fixture.App, "redis");
+        await _fixture.App.ResourceNotifications.WaitForResourceAsync("redis", KnownResourceStates.Exited, Waits.Within());
+        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", Waits.Within());
+        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("api", Waits.Within());
         var after = await Quotes.PublishAsync(_fixture.App, "After Redis came back.", Cancellation);
 
         Assert.True(after > before, $"Ids went back after the restart: {before} then {after}.");
@@ -100,7 +100,7 @@ public sealed class FaultTests : IDisposable
             foreign.Headers.Add("Cookie", $"cowaspire_dashboard={dashboard.Token}");
             foreign.Headers.Add("Origin", "http://127.0.0.1:1");
             Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.SendAsync(foreign, Cancellation)).StatusCode);
-            Assert.Equal(ResourceState.Running, _fixture.App.Orchestrator.Find("web-1").Single().State);
+            Assert.Equal(KnownResourceStates.Running, Replicas.Snapshot(_fixture.App, "web-1").State?.Text);
         }
 
         using var stopped = await api.PostAsync("/api/resources/web-1/stop", null, Cancellation);
@@ -108,20 +108,20 @@ public sealed class FaultTests : IDisposable
         Assert.Contains("\"state\":\"Finished\"", await stopped.Content.ReadAsStringAsync(Cancellation));
         for (var i = 0; i < 6; i++)
         {
-            using var fresh = _fixture.App.CreateHttpClient("web");
+            using var fresh = _fixture.App.CreateHttpClient("web", "https");
             Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/health", Cancellation)).StatusCode);
         }
-        Assert.Equal(ResourceState.Running, _fixture.App.Orchestrator.Find("web-0").Single().State);
+        Assert.Equal(KnownResourceStates.Running, Replicas.Snapshot(_fixture.App, "web-0").State?.Text);
 
         using var started = await api.PostAsync("/api/resources/web-1/start", null, Cancellation);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        await _fixture.App.WaitForResourceHealthyAsync("web-1", cancellationToken: Cancellation);
+        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("web-1", Waits.Within());
 
-        var restarts = _fixture.App.Orchestrator.Find("web-1").Single().Restarts;
+        var restarts = Replicas.Restarts(_fixture.App, "web-1");
         using var restarted = await api.PostAsync("/api/resources/web-1/restart", null, Cancellation);
         Assert.Equal(HttpStatusCode.Accepted, restarted.StatusCode);
-        await _fixture.App.WaitForResourceHealthyAsync("web-1", cancellationToken: Cancellation);
-        Assert.Equal(restarts + 1, _fixture.App.Orchestrator.Find("web-1").Single().Restarts);
+        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("web-1", Waits.Within());
+        Assert.Equal(restarts + 1, Replicas.Restarts(_fixture.App, "web-1"));
 
         using var logs = await api.GetAsync("/api/resources/web-1/logs?last=500", Cancellation);
         Assert.Contains("Now listening on", await logs.Content.ReadAsStringAsync(Cancellation));

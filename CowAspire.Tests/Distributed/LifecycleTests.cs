@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -15,7 +14,7 @@ public class LifecycleTests(ITestOutputHelper output)
         var logs = new ResourceLogSink();
         using var attached = logs.Attach(output);
         var app = await AppFixture.StartAsync(logs, Cancellation);
-        var pids = app.Orchestrator.Instances.Select(i => i.Pid!.Value).ToList();
+        var pids = ((string[])["redis", "api", .. Replicas.Of(app, "web")]).Select(id => Replicas.Pid(app, id)!.Value).ToList();
         Assert.Equal(4, pids.Count);
         Assert.All(pids, pid => Assert.True(Wait.IsAlive(pid), $"process {pid} should run before disposal"));
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using CowAspire.AppHost.Hosting;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -31,7 +29,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task StreamsOverTheCapsAreRefusedWithRetryAfter()
     {
         // Straight to one replica: the caps are per gateway process. Two loopback addresses stand for two clients.
-        var replica = _app.Orchestrator.Find("web-0").Single().ReplicaUri("https");
+        var replica = Replicas.Endpoint(_app, "web-0", "https");
         using var first = ClientFrom(IPAddress.Parse("127.0.0.1"), replica);
         using var second = ClientFrom(IPAddress.Parse("127.0.0.2"), replica);
         var open = new List<EventStream>();
@@ -61,7 +59,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task QuotesOverTheRateLimitAreRefusedWithRetryAfterAndNothingAcceptedIsLost()
     {
         // One replica (the limit is per gateway process), ten quotes at once against a burst of three.
-        var replica = _app.Orchestrator.Find("web-0").Single().ReplicaUri("https");
+        var replica = Replicas.Endpoint(_app, "web-0", "https");
         using var web = ClientFrom(IPAddress.Loopback, replica);
         (await web.GetAsync("/health", Cancellation)).Dispose();
 
@@ -119,7 +117,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static HttpClient ClientFrom(IPAddress source, Uri baseAddress)
     {
-        var handler = DistributedApplicationTestingExtensions.CreateHttpHandler();
+        var handler = TestHttp.CreateHandler();
         handler.ConnectCallback = async (context, token) =>
         {
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

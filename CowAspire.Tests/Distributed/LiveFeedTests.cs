@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -44,9 +43,9 @@ public class LiveFeedTests(AppFixture fixture, ITestOutputHelper output) : AppTe
     [Fact]
     public async Task QuotePostedToWebReachesLiveClientsOnBothReplicas()
     {
-        var replicaUris = Fixture.WebReplicas.Select(r => r.ReplicaUri("https")).ToList();
+        var replicaUris = Fixture.WebReplicas.Select(r => Replicas.Endpoint(Fixture.App, r, "https")).ToList();
         Assert.Equal(2, replicaUris.Count);
-        var clients = replicaUris.Select(uri => new HttpClient(DistributedApplicationTestingExtensions.CreateHttpHandler()) { BaseAddress = uri, DefaultRequestVersion = HttpVersion.Version20 }).ToList();
+        var clients = replicaUris.Select(uri => new HttpClient(TestHttp.CreateHandler()) { BaseAddress = uri, DefaultRequestVersion = HttpVersion.Version20 }).ToList();
         var streams = await Task.WhenAll(clients.Select(c => EventStream.OpenAsync(c, "/events", Cancellation)));
         // Each replica has this client subscribed once it has delivered a quote to it.
         await Task.WhenAll(streams.Select(s => s.ReadUntilAsync(_ => s.QuoteIds.Any(), Cancellation)));
@@ -72,7 +71,7 @@ public class LiveFeedTests(AppFixture fixture, ITestOutputHelper output) : AppTe
     {
         const int count = 120;
         var connections = 0;
-        var handler = DistributedApplicationTestingExtensions.CreateHttpHandler();
+        var handler = TestHttp.CreateHandler();
         handler.ConnectCallback = async (context, token) =>
         {
             Interlocked.Increment(ref connections);

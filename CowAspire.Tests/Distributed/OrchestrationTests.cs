@@ -1,6 +1,3 @@
-using CowAspire.AppHost.Hosting;
-using CowAspire.AppHost.Orchestration;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -21,19 +18,19 @@ public class OrchestrationTests(ITestOutputHelper output)
         await using var app = await StartAsync(builder);
 
         var error = await Assert.ThrowsAsync<DistributedApplicationException>(() =>
-            app.WaitForResourceHealthyAsync("crasher", cancellationToken: Cancellation));
+            app.ResourceNotifications.WaitForResourceHealthyAsync("crasher", Waits.Within()));
 
         output.WriteLine(error.Message);
         Assert.Contains("'crasher'", error.Message);
         Assert.Contains("FailedToStart", error.Message);
         Assert.Contains("moo: the cow fell over", error.Message);
-        var crasher = app.Orchestrator.Find("crasher").Single();
-        Assert.Equal(ResourceInstance.MaxCrashes - 1, crasher.Restarts);
-        Assert.Equal(3, crasher.ExitCode);
+        Assert.Equal(MaxCrashes - 1, Replicas.Restarts(app, "crasher"));
+        Assert.Equal(3, Replicas.Snapshot(app, "crasher").ExitCode);
 
         // Started again on request (after a fix, say), it runs again rather than staying given up.
-        await app.Orchestrator.StartResourceAsync("crasher");
-        await app.WaitForResourceAsync("crasher", s => s.State != ResourceState.FailedToStart, "started again", cancellationToken: Cancellation);
+        var started = await app.ResourceCommands.ExecuteCommandAsync("crasher", KnownResourceCommands.StartCommand, Cancellation);
+        Assert.True(started.Success, started.ErrorMessage);
+        await app.ResourceNotifications.WaitForResourceAsync("crasher", e => e.Snapshot.State?.Text != KnownResourceStates.FailedToStart, Waits.Within());
     }
 
     [Fact]
@@ -43,8 +40,8 @@ public class OrchestrationTests(ITestOutputHelper output)
         builder.AddExecutable("sleeper", "sleep", Path.GetTempPath(), "600");
         await using var app = await StartAsync(builder);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            app.WaitForResourceHealthyAsync("nobody", cancellationToken: Cancellation));
+        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() =>
+            app.ResourceNotifications.WaitForResourceHealthyAsync("nobody", Waits.Within()));
 
         Assert.Contains("'nobody'", error.Message);
         Assert.Contains("sleeper", error.Message);
@@ -59,8 +56,8 @@ public class OrchestrationTests(ITestOutputHelper output)
             .WithHttpHealthCheck("/health");
         await using var app = await StartAsync(builder);
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() =>
-            app.WaitForResourceHealthyAsync("mute", TimeSpan.FromSeconds(3), Cancellation));
+        var error = await Assert.ThrowsAsync<OperationCanceledException>(() =>
+            app.ResourceNotifications.WaitForResourceHealthyAsync("mute", Waits.Within(TimeSpan.FromSeconds(3))));
 
         output.WriteLine(error.Message);
         Assert.Contains("'mute'", error.Message);
@@ -77,11 +74,11 @@ public class OrchestrationTests(ITestOutputHelper output)
         builder.AddExecutable("second", "sleep", Path.GetTempPath(), "600").WaitFor(first);
         await using var app = await StartAsync(builder);
 
-        await app.WaitForResourceAsync("first", s => s.State == ResourceState.Running, "running", cancellationToken: Cancellation);
-        await app.WaitForResourceAsync("second", s => s.State == ResourceState.Waiting, "waiting", cancellationToken: Cancellation);
+        await app.ResourceNotifications.WaitForResourceAsync("first", KnownResourceStates.Running, Waits.Within());
+        await app.ResourceNotifications.WaitForResourceAsync("second", KnownResourceStates.Waiting, Waits.Within());
 
-        Assert.Null(app.Orchestrator.Find("second").Single().Pid);
-        Assert.Contains("first", app.Orchestrator.Find("second").Single().Message);
+        Assert.Null(Replicas.Pid(app, "second"));
+        Assert.Contains("first", Replicas.Message(app, "second"));
     }
 
     [Theory]
@@ -104,15 +101,18 @@ public class OrchestrationTests(ITestOutputHelper output)
         var builder = DistributedApplicationTestingBuilder.Create();
         builder.AddExecutable("cow", "sleep", Path.GetTempPath(), "1");
 
-        Assert.Throws<InvalidOperationException>(() => builder.AddExecutable("Cow", "sleep", Path.GetTempPath(), "1"));
+        Assert.Throws<DistributedApplicationException>(() => builder.AddExecutable("Cow", "sleep", Path.GetTempPath(), "1"));
     }
 
-    private async Task<DistributedApplication> StartAsync(DistributedApplicationBuilder builder)
+    /// <summary>The orchestrator's limit: crashes in a row, each soon after a start, after which it stops restarting.</summary>
+    private const int MaxCrashes = 5;
+
+    private async Task<DistributedApplication> StartAsync(IDistributedApplicationTestingBuilder builder)
     {
-        var app = builder.Build();
         var logs = new ResourceLogSink();
         logs.Attach(output);
-        app.Orchestrator.LogWritten += logs.Write;
+        logs.AddTo(builder.Services);
+        var app = await builder.BuildAsync(Cancellation);
         await app.StartAsync(Cancellation);
         return app;
     }

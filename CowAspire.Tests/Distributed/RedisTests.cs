@@ -1,4 +1,3 @@
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -9,7 +8,7 @@ public class RedisTests(AppFixture fixture, ITestOutputHelper output) : AppTest(
     [Fact]
     public async Task PublishedQuoteIsInTheRealRedisHistoryUnderItsId()
     {
-        var connectionString = Fixture.App.GetConnectionString("redis");
+        var connectionString = (await Fixture.App.GetConnectionStringAsync("redis", Cancellation))!;
         Assert.Matches(@"^127\.0\.0\.1:\d+,password=[0-9a-f]{48}$", connectionString);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
         var db = redis.GetDatabase();
@@ -26,7 +25,7 @@ public class RedisTests(AppFixture fixture, ITestOutputHelper output) : AppTest(
     [Fact]
     public async Task RedisRefusesClientsWithoutThePassword()
     {
-        var endpoint = Fixture.App.GetConnectionString("redis").Split(',')[0];
+        var endpoint = (await Fixture.App.GetConnectionStringAsync("redis", Cancellation))!.Split(',')[0];
         await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { endpoint },

@@ -1,5 +1,4 @@
 using System.Net;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -33,7 +32,7 @@ public class ShowTests(AppFixture fixture, ITestOutputHelper output) : AppTest(f
     [Fact]
     public async Task H2cEndpointStreamsHttp2WithoutTls()
     {
-        using var client = Fixture.App.CreateHttpClient("web", "h2c");
+        using var client = Fixture.App.CreateH2cClient("web");
         await using var show = await EventStream.OpenAsync(client, "/events/show?count=2", Cancellation);
 
         Assert.Equal("http", client.BaseAddress!.Scheme);

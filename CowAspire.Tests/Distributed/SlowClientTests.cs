@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using CowAspire.AppHost.Hosting;
-using CowAspire.AppHost.Orchestration;
-using CowAspire.AppHost.Testing;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -37,13 +34,12 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ClientThatStopsReadingIsCutOffWhileItsNeighbourMissesNothing()
     {
-        var web0 = _app.Orchestrator.Find("web-0").Single();
-        var replica = web0.ReplicaUri("https");
+        var replica = Replicas.Endpoint(_app, "web-0", "https");
         using var neighbourClient = ReplicaClient(replica);
         using var stalledClient = ReplicaClient(replica);
         await using var neighbour = await EventStream.OpenAsync(neighbourClient, "/events", Cancellation);
         var neighbourReads = neighbour.ReadUntilAsync(_ => neighbour.QuoteIds.Count() >= 500, Cancellation, TimeSpan.FromSeconds(60));
-        var cutOff = WaitForLogAsync(web0.Logs, $"fell {QueueCapacity} events behind");
+        var cutOff = WaitForLogAsync(_app, "web-0", $"fell {QueueCapacity} events behind");
 
         // An HTTP/2 stream whose body is never read: once its flow-control window (64 KiB) and Kestrel's buffer are
         // full, the gateway cannot write to it, and its queue fills.
@@ -52,7 +48,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
 
         await cutOff.WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
         output.WriteLine($"The stalled client was cut off {clock.ElapsedMilliseconds} ms after it connected.");
-        var rss = ResidentBytes(web0.Pid!.Value);
+        var rss = ResidentBytes(Replicas.Pid(_app, "web-0")!.Value);
         output.WriteLine($"web-0 resident memory with a stalled client: {rss / (1024 * 1024)} MiB");
 
         await neighbourReads;
@@ -68,13 +64,15 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private static HttpClient ReplicaClient(Uri replica) =>
-        new(DistributedApplicationTestingExtensions.CreateHttpHandler()) { BaseAddress = replica, DefaultRequestVersion = HttpVersion.Version20 };
+        new(TestHttp.CreateHandler()) { BaseAddress = replica, DefaultRequestVersion = HttpVersion.Version20 };
 
-    private static async Task WaitForLogAsync(ResourceLogs logs, string text)
+    /// <summary>Aspire's WaitForTextAsync: the resource's console output, backlog then live, until a line has the text.</summary>
+    private static async Task WaitForLogAsync(DistributedApplication app, string resourceId, string text)
     {
-        await foreach (var line in logs.WatchAsync(Cancellation))
+        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        await foreach (var batch in logs.WatchAsync(resourceId).WithCancellation(Cancellation))
         {
-            if (line.Text.Contains(text, StringComparison.Ordinal))
+            if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal)))
             {
                 return;
             }

@@ -1,12 +1,10 @@
-using CowAspire.AppHost.Hosting;
-using CowAspire.AppHost.Orchestration;
-using CowAspire.AppHost.Testing;
+using System.Globalization;
 
 namespace CowAspire.Tests.Infrastructure;
 
 /// <summary>
 /// The whole app, started once for a collection from the AppHost's own model: a real redis-server, the Api and
-/// two Web replicas as processes on random ports. Quotes come every 200 ms so shows finish quickly.
+/// two Web replicas as processes on random ports, and the dashboard. Quotes come every 200 ms so shows finish quickly.
 /// </summary>
 public class AppFixture : IAsyncLifetime
 {
@@ -29,23 +27,25 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Starts a fresh app from the AppHost's model, with the test settings, and waits until it serves.</summary>
     /// <param name="configure">Changes to the model for one test's app (more environment, say).</param>
     public static async Task<DistributedApplication> StartAsync(
-        ResourceLogSink logs, CancellationToken cancellationToken, Action<DistributedApplicationBuilder>? configure = null)
+        ResourceLogSink logs, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(cancellationToken: cancellationToken);
-        builder.CreateResourceBuilder<ProjectResource>("api")
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(
+            [], (options, _) => options.DisableDashboard = false, cancellationToken);
+        logs.AddTo(appHost.Services);
+        TestHttp.ConfigureDefaults(appHost.Services);
+        appHost.CreateResourceBuilder<ProjectResource>("api")
             .WithEnvironment("Quotes__PublishInterval", PublishInterval.ToString())
-            .WithEnvironment("Quotes__HistoryLength", HistoryLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.CreateResourceBuilder<ProjectResource>("web")
+            .WithEnvironment("Quotes__HistoryLength", HistoryLength.ToString(CultureInfo.InvariantCulture));
+        appHost.CreateResourceBuilder<ProjectResource>("web")
             .WithEnvironment("Streaming__HeartbeatInterval", "00:00:01")
             // Every test client comes from 127.0.0.1, so the per-address quota is raised here; LimitsTests checks it.
             .WithEnvironment("Limits__QuoteBurst", "10000");
-        configure?.Invoke(builder);
-        var app = builder.Build();
-        app.Orchestrator.LogWritten += logs.Write;
+        configure?.Invoke(appHost);
+        var app = await appHost.BuildAsync(cancellationToken);
         try
         {
             await app.StartAsync(cancellationToken);
-            await app.WaitForResourceHealthyAsync("web", cancellationToken: cancellationToken);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", Waits.Within());
             return app;
         }
         catch
@@ -55,9 +55,9 @@ public class AppFixture : IAsyncLifetime
         }
     }
 
-    public IReadOnlyList<ResourceInstance> WebReplicas => App.Orchestrator.Find("web");
+    public IReadOnlyList<string> WebReplicas => Replicas.Of(App, "web");
 
-    public HttpClient CreateWebClient() => App.CreateHttpClient("web");
+    public HttpClient CreateWebClient() => App.CreateHttpClient("web", "https");
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using CowAspire.AppHost.Hosting;
-using CowAspire.AppHost.Testing;
 
 namespace CowAspire.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CowAspire.AppHost.Testing;
 
 namespace CowAspire.Tests.Infrastructure;
 
@@ -18,7 +17,7 @@ public sealed class ResumingClient : IAsyncDisposable
 
     public ResumingClient(Uri frontDoor)
     {
-        _http = new HttpClient(DistributedApplicationTestingExtensions.CreateHttpHandler())
+        _http = new HttpClient(TestHttp.CreateHandler())
         {
             BaseAddress = frontDoor,
             DefaultRequestVersion = System.Net.HttpVersion.Version20,

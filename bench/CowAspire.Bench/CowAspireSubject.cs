@@ -71,7 +71,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams) 
         }
 
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _appHost = await ChildProcess.StartAsync("dotnet", [dll, "Ports:web:https=0", "Dashboard:Port=0"], Environment, options.Repo,
+        _appHost = await ChildProcess.StartAsync("dotnet", [dll, "DcpPublisher:RandomizePorts=true", "Dashboard:Port=0"], Environment, options.Repo,
             line =>
             {
                 if (line.StartsWith("CowAspire ready:", StringComparison.Ordinal))

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using Aspire.Hosting.ApplicationModel;
+using CowAspire.Hosting.Orchestration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CowAspire.Dashboard;
+
+/// <summary>
+/// The dashboard's own web server, started before any resource (so a taken port stops the AppHost before it starts
+/// anything), on loopback only, over the AppHost's services.
+/// </summary>
+internal sealed class DashboardHost(IServiceProvider appHost, int port) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _web;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardHost).Assembly.GetName().Name });
+        // Its own settings only: the content root's appsettings.json belongs to someone else (a test's folder holds the
+        // services' Kestrel endpoints, say).
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        foreach (var provider in appHost.GetServices<ILoggerProvider>())
+        {
+            builder.Logging.AddProvider(provider);
+        }
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        // The AppHost handles Ctrl+C and SIGTERM and stops the dashboard with everything else.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        // Loopback only, plain HTTP: the token cookie is not marked Secure, so login works without TLS.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddSingleton(appHost.GetRequiredService<DashboardInfo>());
+        builder.Services.AddSingleton(appHost.GetRequiredService<ResourceNotificationService>());
+        builder.Services.AddSingleton(appHost.GetRequiredService<ResourceLoggerService>());
+        builder.Services.AddSingleton(appHost.GetRequiredService<ResourceCommandService>());
+        _web = builder.Build();
+        _web.UseExceptionHandler();
+        _web.UseStatusCodePages();
+        _web.UseMiddleware<DashboardAuthentication>();
+        _web.MapDashboardPages();
+        _web.MapDashboardApi();
+        await _web.StartAsync(cancellationToken);
+
+        var info = appHost.GetRequiredService<DashboardInfo>();
+        info.BaseUrl = _web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        appHost.GetRequiredService<ReadyAnnouncement>().DashboardLoginUrl = info.LoginUrl;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _web?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_web is not null)
+        {
+            await _web.DisposeAsync();
+        }
+    }
+}
