@@ -81,6 +81,30 @@ public class OrchestrationTests(ITestOutputHelper output)
         Assert.Contains("first", Replicas.Message(app, "second"));
     }
 
+    [Fact]
+    public async Task ReferencesReachTheProcessAsAspiresEnvironmentVariables()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create();
+        var redis = builder.AddRedis("redis");
+        var service = builder.AddExecutable("svc", "sleep", Path.GetTempPath(), "600").WithHttpEndpoint(name: "http");
+        builder.AddExecutable("printer", "sh", Path.GetTempPath(), "-c", "env | sort; exec sleep 600")
+            .WithReference(redis)
+            .WithReference(service.GetEndpoint("http"))
+            .WithEnvironment("GREETING", "moo")
+            .WaitFor(redis);
+        await using var app = await StartAsync(builder);
+        await app.ResourceNotifications.WaitForResourceAsync("printer", KnownResourceStates.Running, Waits.Within());
+
+        var connectionString = await app.GetConnectionStringAsync("redis", Cancellation);
+        var serviceUrl = app.GetEndpoint("svc", "http").ToString().TrimEnd('/');
+        var lines = await LogLinesAsync(app, "printer", "GREETING=moo");
+        Assert.Contains($"ConnectionStrings__redis={connectionString}", lines);
+        Assert.Contains($"services__svc__http__0={serviceUrl}", lines);
+        Assert.Contains($"SVC_HTTP={serviceUrl}", lines);
+        Assert.Contains("OTEL_SERVICE_NAME=printer", lines);
+        Assert.Contains("OTEL_RESOURCE_ATTRIBUTES=service.instance.id=printer", lines);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("1web")]
@@ -106,6 +130,21 @@ public class OrchestrationTests(ITestOutputHelper output)
 
     /// <summary>The orchestrator's limit: crashes in a row, each soon after a start, after which it stops restarting.</summary>
     private const int MaxCrashes = 5;
+
+    /// <summary>The resource's console output once a line with <paramref name="last"/> has appeared.</summary>
+    private static async Task<List<string>> LogLinesAsync(DistributedApplication app, string resource, string last)
+    {
+        var lines = new List<string>();
+        await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(Waits.Within()))
+        {
+            lines.AddRange(batch.Select(l => l.Content));
+            if (lines.Contains(last))
+            {
+                return lines;
+            }
+        }
+        return lines;
+    }
 
     private async Task<DistributedApplication> StartAsync(IDistributedApplicationTestingBuilder builder)
     {
