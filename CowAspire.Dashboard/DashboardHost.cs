@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,7 @@ internal sealed class DashboardHost(IServiceProvider appHost, int port) : IHoste
         builder.Services.AddSingleton(appHost.GetRequiredService<ResourceLoggerService>());
         builder.Services.AddSingleton(appHost.GetRequiredService<ResourceCommandService>());
         _web = builder.Build();
+        _web.Use(FrameGuard);
         _web.UseExceptionHandler();
         _web.UseStatusCodePages();
         _web.UseMiddleware<DashboardAuthentication>();
@@ -57,13 +59,41 @@ internal sealed class DashboardHost(IServiceProvider appHost, int port) : IHoste
         appHost.GetRequiredService<ReadyAnnouncement>().DashboardLoginUrl = info.LoginUrl;
     }
 
+    /// <summary>
+    /// The dashboard's buttons act with the login cookie, so no other page may frame it and trick a click onto them
+    /// (clickjacking): both the old header and CSP's frame-ancestors, for every response.
+    /// </summary>
+    private static Task FrameGuard(HttpContext context, RequestDelegate next)
+    {
+        context.Response.Headers.XFrameOptions = "DENY";
+        context.Response.Headers.ContentSecurityPolicy =
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        return next(context);
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => _web?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
     private sealed class EmbeddedLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        /// <summary>
+    /// The dashboard's buttons act with the login cookie, so no other page may frame it and trick a click onto them
+    /// (clickjacking): both the old header and CSP's frame-ancestors, for every response.
+    /// </summary>
+    private static Task FrameGuard(HttpContext context, RequestDelegate next)
+    {
+        context.Response.Headers.XFrameOptions = "DENY";
+        context.Response.Headers.ContentSecurityPolicy =
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        return next(context);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

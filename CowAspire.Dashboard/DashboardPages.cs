@@ -34,8 +34,9 @@ internal static class DashboardPages
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            // Plain HTTP on loopback: a Secure cookie would never come back (the login loop of Aspire #16067).
-            Secure = false,
+            // Secure whenever it came over HTTPS; over plain HTTP on loopback a Secure cookie would never come back
+            // (the login loop of Aspire #16067).
+            Secure = context.Request.IsHttps,
             Path = "/",
         });
         return Results.Redirect("/");

@@ -27,6 +27,7 @@ public static class RedisBuilderExtensions
         };
         var resource = builder.AddResource(redis)
             .WithEndpoint(port: port, targetPort: null, scheme: "tcp", name: RedisResource.PrimaryEndpointName, isProxied: false);
+        resource.WithAnnotation(new CommandHelpAnnotation("install Redis (apt-get install redis-server), or name another binary with Redis:Command"));
         if (redis.ExternalConnectionString is not null)
         {
             resource.WithAnnotation(new ExternalResourceAnnotation());

@@ -81,7 +81,7 @@ public static class DistributedApplicationTestingBuilder
         options.EnableResourceLogging = true;
         var settings = new HostApplicationBuilderSettings { Args = options.Args };
         configureBuilder(options, settings);
-        options.Args = [.. options.Args ?? [], "--DcpPublisher:RandomizePorts=true"];
+        options.Args = [.. options.Args ?? [], "--DcpPublisher:RandomizePorts=true", "--AppHost:ExitOnStartupFailure=false"];
     }
 
     private static void RunEntryPoint(MethodInfo entryPoint, string[] args, TaskCompletionSource<DistributedApplicationBuilder> capture)

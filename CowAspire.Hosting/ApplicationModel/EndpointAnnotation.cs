@@ -58,6 +58,9 @@ public sealed class EndpointAnnotation : IResourceAnnotation
     public AllocatedEndpoint? AllocatedEndpoint { get; set; }
 
     internal bool FromLaunchProfile { get; set; }
+
+    /// <summary>Its port was set by <c>Ports:{resource}:{endpoint}</c>: kept even when ports are randomized.</summary>
+    internal bool Pinned { get; set; }
 }
 
 /// <summary>The address an endpoint was given when the app started.</summary>

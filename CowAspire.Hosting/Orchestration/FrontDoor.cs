@@ -5,23 +5,37 @@ using Aspire.Hosting.ApplicationModel;
 namespace CowAspire.Hosting.Orchestration;
 
 /// <summary>
-/// One port in front of a replicated endpoint: each accepted connection goes to the next serving replica
-/// (round robin), and bytes are copied both ways. TCP-level, so TLS and HTTP/2 stay end to end; a replica that
-/// is stopping, dead or unhealthy gets no new connections.
+/// One port in front of a proxied endpoint: each accepted connection goes to the next serving replica (round robin),
+/// and bytes are copied both ways. TCP-level, so TLS and HTTP/2 stay end to end; a replica that is stopping, dead or
+/// not yet ready gets no new connections.
 /// </summary>
+/// <remarks>
+/// A hostile client must not take the AppHost (and every resource with it) down, so the front door holds what a
+/// client costs to a bound: connections are counted against a budget below the process's descriptor limit and
+/// refused past it; a connection that sends nothing within <see cref="FirstByteTimeout"/> is closed before any
+/// replica is dialled; when either side closes, both are closed; and small socket buffers keep a client that stops
+/// reading from parking megabytes in the kernel, so the replica's own slow-client cut-off applies through the door.
+/// </remarks>
 internal sealed class FrontDoor : IAsyncDisposable
 {
+    public static readonly TimeSpan FirstByteTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Per direction, in the kernel: enough for a stream of events, too little to hide a stalled reader.</summary>
+    private const int SocketBufferBytes = 64 * 1024;
+
     private readonly EndpointAnnotation _endpoint;
     private readonly Func<IReadOnlyList<ResourceInstance>> _replicas;
+    private readonly ConnectionBudget _budget;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _closing = new();
     private Task _accepting = Task.CompletedTask;
     private int _next;
 
-    public FrontDoor(EndpointAnnotation endpoint, int port, Func<IReadOnlyList<ResourceInstance>> replicas)
+    public FrontDoor(EndpointAnnotation endpoint, int port, Func<IReadOnlyList<ResourceInstance>> replicas, ConnectionBudget budget)
     {
         _endpoint = endpoint;
         _replicas = replicas;
+        _budget = budget;
         _listener = new TcpListener(IPAddress.Loopback, port);
         // Bound at once, so a port that is taken fails the AppHost's start with a clear message.
         _listener.Start();
@@ -41,9 +55,21 @@ internal sealed class FrontDoor : IAsyncDisposable
             {
                 client = await _listener.AcceptSocketAsync(cancellationToken);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
                 return;
+            }
+            catch (SocketException)
+            {
+                // Out of descriptors for a moment (EMFILE), or a connection reset before it was accepted: go on.
+                continue;
+            }
+            if (!_budget.TryTake())
+            {
+                // Over budget: refuse at once (a reset, no lingering state) rather than queue what cannot be served.
+                client.LingerState = new LingerOption(true, 0);
+                client.Dispose();
+                continue;
             }
             _ = RelayAsync(client, cancellationToken);
         }
@@ -51,44 +77,55 @@ internal sealed class FrontDoor : IAsyncDisposable
 
     private async Task RelayAsync(Socket client, CancellationToken cancellationToken)
     {
-        using var clientStream = new NetworkStream(client, ownsSocket: true);
         try
         {
+            client.NoDelay = true;
+            client.SendBufferSize = SocketBufferBytes;
+            using var clientStream = new NetworkStream(client, ownsSocket: true);
+            var first = new byte[16 * 1024];
+            int read;
+            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                handshake.CancelAfter(FirstByteTimeout);
+                read = await clientStream.ReadAsync(first, handshake.Token);
+            }
+            if (read == 0)
+            {
+                return;
+            }
             using var backend = await ConnectAsync(cancellationToken);
             if (backend is null)
             {
                 return;
             }
-            client.NoDelay = true;
             using var backendStream = new NetworkStream(backend, ownsSocket: false);
+            await backendStream.WriteAsync(first.AsMemory(0, read), cancellationToken);
             using var relay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var up = PumpAsync(clientStream, backendStream, backend, relay.Token);
-            var down = PumpAsync(backendStream, clientStream, client, relay.Token);
-            // A clean end of one direction is passed on as a half-close and the other direction carries on;
-            // a reset (a replica that died) ends both at once.
-            if (!await await Task.WhenAny(up, down))
-            {
-                await relay.CancelAsync();
-            }
+            var up = PumpAsync(clientStream, backendStream, relay.Token);
+            var down = PumpAsync(backendStream, clientStream, relay.Token);
+            // HTTP does not rely on half-closed connections: when either side is done, so is the other, and both
+            // descriptors are released.
+            await Task.WhenAny(up, down);
+            await relay.CancelAsync();
             await Task.WhenAll(up, down);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
+        }
+        finally
+        {
+            _budget.Return();
         }
     }
 
-    /// <returns>True when <paramref name="from"/> ended cleanly.</returns>
-    private static async Task<bool> PumpAsync(Stream from, Stream to, Socket toSocket, CancellationToken cancellationToken)
+    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
     {
         try
         {
             await from.CopyToAsync(to, 16 * 1024, cancellationToken);
-            toSocket.Shutdown(SocketShutdown.Send);
-            return true;
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            return false;
         }
     }
 
@@ -103,7 +140,11 @@ internal sealed class FrontDoor : IAsyncDisposable
         for (var attempt = 0; attempt < serving.Length; attempt++)
         {
             var replica = serving[(first + attempt) % serving.Length];
-            var backend = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var backend = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+            {
+                NoDelay = true,
+                ReceiveBufferSize = SocketBufferBytes,
+            };
             try
             {
                 await backend.ConnectAsync(IPAddress.Loopback, replica.Ports[_endpoint.Name], cancellationToken);
@@ -123,5 +164,56 @@ internal sealed class FrontDoor : IAsyncDisposable
         _listener.Stop();
         await _accepting;
         _closing.Dispose();
+    }
+}
+
+/// <summary>
+/// How many client connections all front doors may hold at once: each costs two descriptors (client and replica),
+/// so the budget stays below the process's open-file limit with room for everything else the AppHost opens.
+/// </summary>
+internal sealed class ConnectionBudget(int capacity)
+{
+    private const int ReservedDescriptors = 1024;
+    private int _available = capacity;
+
+    public int Capacity { get; } = capacity;
+
+    /// <summary>From <c>RLIMIT_NOFILE</c> (as /proc reports it), capped at <paramref name="max"/>.</summary>
+    public static ConnectionBudget FromDescriptorLimit(int max = 20_000)
+    {
+        var limit = OpenFileLimit() ?? 4096;
+        return new ConnectionBudget(Math.Clamp((limit - ReservedDescriptors) / 2, 16, max));
+    }
+
+    public bool TryTake()
+    {
+        while (true)
+        {
+            var available = Volatile.Read(ref _available);
+            if (available <= 0)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _available, available - 1, available) == available)
+            {
+                return true;
+            }
+        }
+    }
+
+    public void Return() => Interlocked.Increment(ref _available);
+
+    private static int? OpenFileLimit()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return int.TryParse(soft, out var value) ? value : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

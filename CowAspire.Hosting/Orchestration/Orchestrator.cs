@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Hosting;
@@ -22,8 +23,10 @@ internal sealed class Orchestrator : IHostedService, IAsyncDisposable
     private readonly ILogger<Orchestrator> _logger;
     private readonly List<ResourceInstance> _instances = [];
     private readonly List<FrontDoor> _frontDoors = [];
+    private readonly ConnectionBudget _connections = ConnectionBudget.FromDescriptorLimit();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly bool _randomizePorts;
+    private readonly bool _exitOnStartupFailure;
     private Task _startup = Task.CompletedTask;
     private Task _announce = Task.CompletedTask;
     private int _stopped;
@@ -42,6 +45,8 @@ internal sealed class Orchestrator : IHostedService, IAsyncDisposable
         _lifetime = lifetime;
         _logger = loggers.CreateLogger<Orchestrator>();
         _randomizePorts = string.Equals(configuration["DcpPublisher:RandomizePorts"], "true", StringComparison.OrdinalIgnoreCase);
+        // Tests keep a failed app up to look at it (and start it again); a developer's run ends instead.
+        _exitOnStartupFailure = !string.Equals(configuration["AppHost:ExitOnStartupFailure"], "false", StringComparison.OrdinalIgnoreCase);
         _console = options.EnableResourceLogging ? null : new ResourceConsole();
         var appHostName = configuration[Microsoft.Extensions.Hosting.HostDefaults.ApplicationKey] ?? "AppHost";
         logs.LineWritten += entry => OnLog(entry, options.EnableResourceLogging ? loggers.CreateLogger($"{appHostName}.Resources.{entry.ResourceId}") : null);
@@ -69,6 +74,7 @@ internal sealed class Orchestrator : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        Preflight.Check(_startOrder);
         foreach (var resource in _startOrder)
         {
             AllocateEndpoints(resource);
@@ -113,14 +119,14 @@ internal sealed class Orchestrator : IHostedService, IAsyncDisposable
         var replicaPorts = instances.Select(_ => new Dictionary<string, int>()).ToList();
         foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
         {
-            var fixedPort = _randomizePorts ? null : endpoint.Port;
+            var fixedPort = _randomizePorts && !endpoint.Pinned ? null : endpoint.Port;
             if (instances.Count == 0)
             {
                 continue;
             }
             if (endpoint.IsProxied)
             {
-                var door = new FrontDoor(endpoint, fixedPort ?? 0, () => InstancesOf(resource));
+                var door = OpenFrontDoor(resource, endpoint, fixedPort ?? 0);
                 _frontDoors.Add(door);
                 endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "127.0.0.1", door.Port);
                 foreach (var ports in replicaPorts)
@@ -142,6 +148,19 @@ internal sealed class Orchestrator : IHostedService, IAsyncDisposable
         for (var i = 0; i < instances.Count; i++)
         {
             instances[i].AssignPorts(replicaPorts[i]);
+        }
+    }
+
+    private FrontDoor OpenFrontDoor(IResource resource, EndpointAnnotation endpoint, int port)
+    {
+        try
+        {
+            return new FrontDoor(endpoint, port, () => InstancesOf(resource), _connections);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new DistributedApplicationException(
+                $"port {port} of {resource.Name}'s '{endpoint.Name}' endpoint is taken; stop what holds it, or choose another with Ports:{resource.Name}:{endpoint.Name}=N (0 for any free port).");
         }
     }
 
@@ -197,11 +216,21 @@ internal sealed class Orchestrator : IHostedService, IAsyncDisposable
             using var started = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.ApplicationStarted);
             await Task.Delay(Timeout.Infinite, started.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             cancellationToken.ThrowIfCancellationRequested();
-            await foreach (var _ in _notifications.WatchAsync(cancellationToken))
+            await foreach (var e in _notifications.WatchAsync(cancellationToken))
             {
                 if (_instances.TrueForAll(i => i.IsServing))
                 {
                     break;
+                }
+                if (_exitOnStartupFailure && e.Snapshot.State?.Text == KnownResourceStates.FailedToStart)
+                {
+                    // A developer's run that cannot come up ends, saying why, rather than waiting for ever.
+                    var reason = e.Snapshot.Properties.FirstOrDefault(p => p.Name == SnapshotProperties.Message)?.Value;
+                    var lastError = _logs.Snapshot(e.ResourceId).LastOrDefault(l => l.IsError)?.Text;
+                    await Console.Error.WriteLineAsync($"CowAspire could not start: {e.ResourceId} failed to start: {reason}{(lastError is null ? "" : $" Its last error: {lastError}")}");
+                    Environment.ExitCode = 1;
+                    _lifetime.StopApplication();
+                    return;
                 }
             }
         }

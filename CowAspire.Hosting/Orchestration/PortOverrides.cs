@@ -16,6 +16,8 @@ internal static class PortOverrides
                 var key = $"Ports:{resource.Name}:{endpoint.Name}";
                 if (configuration[key] is { } value)
                 {
+                    // Named explicitly, so it holds even when every other port is random (DcpPublisher:RandomizePorts).
+                    endpoint.Pinned = true;
                     endpoint.Port = int.TryParse(value, out var port) && port is >= 0 and <= 65535
                         ? (port == 0 ? null : port)
                         : throw new DistributedApplicationException($"{key} must be a port number from 0 to 65535, not '{value}'.");

@@ -31,4 +31,23 @@ public class DashboardPageTests(AppFixture fixture, BrowserFixture browser, ITes
 
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task DashboardRefusesToBeFramedByAnotherPage()
+    {
+        var dashboard = Fixture.App.Services.GetRequiredService<DashboardInfo>();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(dashboard.LoginUrl);
+        var own = await page.GotoAsync(dashboard.BaseUrl + "/");
+        Assert.Equal("DENY", await own!.HeaderValueAsync("x-frame-options"));
+        Assert.Contains("frame-ancestors 'none'", await own.HeaderValueAsync("content-security-policy"));
+
+        // Another page, logged-in cookie and all, tries to frame the dashboard so that a click lands on its buttons.
+        await page.SetContentAsync($"<iframe id='victim' src='{dashboard.BaseUrl}/' width='800' height='600'></iframe>");
+        var frame = await (await page.QuerySelectorAsync("#victim"))!.ContentFrameAsync();
+        await frame!.WaitForLoadStateAsync(LoadState.Load);
+
+        Assert.StartsWith("chrome-error://", frame.Url);
+        Assert.Equal(0, await frame.Locator("#resources").CountAsync());
+    }
 }

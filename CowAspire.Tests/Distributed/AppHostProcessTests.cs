@@ -50,14 +50,110 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task TakenDashboardPortFailsTheStartInOneLineWithExitCodeOne()
     {
-        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        squatter.Start();
-        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var squatter = Squat(out var port);
+        await AssertStartFailsAsync($"{port}", AppHostStartInfo("DcpPublisher:RandomizePorts=true", $"Dashboard:Port={port}"));
+    }
 
-        using var process = Process.Start(AppHostStartInfo("DcpPublisher:RandomizePorts=true", $"Dashboard:Port={port}"))!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+    [Fact]
+    public async Task TakenWebPortFailsTheStartInOneLineWithExitCodeOne()
+    {
+        using var squatter = Squat(out var port);
+        await AssertStartFailsAsync($"Ports:web:https", AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Dashboard:Port=0", $"Ports:web:https={port}"));
+    }
+
+    [Fact]
+    public async Task MissingRedisCommandFailsTheStartInOneLineWithExitCodeOne() =>
+        await AssertStartFailsAsync("'/nonexistent' was not found",
+            AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Dashboard:Port=0", "Redis:Command=/nonexistent"));
+
+    [Fact]
+    public async Task MissingDevelopmentCertificateFailsTheStartNamingTheFix()
+    {
+        var home = Directory.CreateTempSubdirectory("cowaspire-home-");
+        try
+        {
+            var info = AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Dashboard:Port=0");
+            // A user who never ran 'dotnet dev-certs https': the certificate store lives under HOME.
+            info.Environment["HOME"] = home.FullName;
+            await AssertStartFailsAsync("dotnet dev-certs https", info);
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ConnectionFloodPastTheDescriptorLimitLeavesEveryResourceRunningAndThePageServing()
+    {
+        // The AppHost gets a small open-file limit of its own, so a flood past it stays within this test's own limit.
+        const int openFiles = 1536;
+        using var appHost = await StartAppHostAsync(openFiles);
+        var pids = await ChildPidsAsync(appHost);
+        var flood = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (var i = 0; i < openFiles + 500; i++)
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                flood.Add(socket);
+                try
+                {
+                    await socket.ConnectAsync(appHost.Web.Host, appHost.Web.Port, Cancellation);
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    // Refused or reset once the door is full: that is the point.
+                }
+            }
+            Assert.False(appHost.Process.HasExited, "The AppHost died of the flood.");
+            Assert.All(pids, pid => Assert.True(Wait.IsAlive(pid), $"process {pid} died of the flood"));
+
+            // Connections that never send a byte are closed by the door itself, so none is held for ever.
+            var closed = await Task.WhenAll(flood.Where(s => s.Connected).Take(50).Select(EndsAsync));
+            Assert.All(closed, Assert.True);
+        }
+        finally
+        {
+            flood.ForEach(s => s.Dispose());
+        }
+
+        using var http = new HttpClient(TestHttp.CreateHandler()) { BaseAddress = appHost.Web };
+        using var page = await http.GetAsync("/", Cancellation);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.False(appHost.Process.HasExited);
+        Assert.All(pids, pid => Assert.True(Wait.IsAlive(pid)));
+    }
+
+    /// <summary>True once the peer ends the connection (a clean end or a reset), within the door's first-byte timeout and a margin.</summary>
+    private static async Task<bool> EndsAsync(System.Net.Sockets.Socket socket)
+    {
+        var buffer = new byte[1];
+        try
+        {
+            return await socket.ReceiveAsync(buffer, Cancellation).AsTask().WaitAsync(TimeSpan.FromSeconds(40), Cancellation) == 0;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return true;
+        }
+    }
+
+    private static System.Net.Sockets.TcpListener Squat(out int port)
+    {
+        var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        return squatter;
+    }
+
+    /// <summary>The AppHost ends within seconds, exit code 1, with one line naming <paramref name="cause"/> and no stack trace.</summary>
+    private async Task AssertStartFailsAsync(string cause, ProcessStartInfo info)
+    {
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -71,22 +167,35 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
                 process.Kill(entireProcessTree: true);
             }
         }
+        foreach (var line in lines)
+        {
+            Log(line);
+        }
 
         Assert.Equal(1, process.ExitCode);
-        Assert.Contains(output, line => line.StartsWith("CowAspire could not start:", StringComparison.Ordinal) && line.Contains($"{port}", StringComparison.Ordinal));
-        Assert.DoesNotContain(output, line => line.Contains("Unhandled exception", StringComparison.Ordinal));
+        var failure = Assert.Single(lines, line => line.StartsWith("CowAspire could not start:", StringComparison.Ordinal));
+        Assert.Contains(cause, failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, line => line.Contains("Unhandled exception", StringComparison.Ordinal) || line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
-    private static ProcessStartInfo AppHostStartInfo(params string[] arguments)
+    private static ProcessStartInfo AppHostStartInfo(params string[] arguments) => AppHostStartInfo(openFiles: null, arguments);
+
+    /// <param name="openFiles">An open-file limit for the AppHost (and so its children), set with prlimit.</param>
+    private static ProcessStartInfo AppHostStartInfo(int? openFiles, params string[] arguments)
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
         var projectDirectory = Projects.CowAspire_AppHost.ProjectPath;
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(openFiles is null ? "dotnet" : "prlimit")
         {
             WorkingDirectory = projectDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (openFiles is { } limit)
+        {
+            info.ArgumentList.Add($"--nofile={limit}:{limit}");
+            info.ArgumentList.Add("dotnet");
+        }
         info.ArgumentList.Add(Path.Combine(projectDirectory, "bin", configuration, "net10.0", "CowAspire.AppHost.dll"));
         foreach (var argument in arguments)
         {
@@ -96,9 +205,9 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         return info;
     }
 
-    private async Task<RunningAppHost> StartAppHostAsync()
+    private async Task<RunningAppHost> StartAppHostAsync(int? openFiles = null)
     {
-        var process = Process.Start(AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Dashboard:Port=0"))!;
+        var process = Process.Start(AppHostStartInfo(openFiles, "DcpPublisher:RandomizePorts=true", "Dashboard:Port=0"))!;
         var ready = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
         process.OutputDataReceived += (_, e) =>
@@ -121,7 +230,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         {
             var line = await ready.Task.WaitAsync(StartTimeout, Cancellation);
             output.WriteLine($"Ready {clock.ElapsedMilliseconds} ms after the AppHost process started.");
-            return new RunningAppHost(process, new Uri(line.Groups["dashboard"].Value), line.Groups["token"].Value);
+            return new RunningAppHost(process, new Uri(line.Groups["web"].Value), new Uri(line.Groups["dashboard"].Value), line.Groups["token"].Value);
         }
         catch
         {
@@ -157,10 +266,10 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         }
     }
 
-    [GeneratedRegex(@"^CowAspire ready: web=https://127\.0\.0\.1:\d+ dashboard=(?<dashboard>http://127\.0\.0\.1:\d+)/login\?t=(?<token>[0-9a-f]+)$")]
+    [GeneratedRegex(@"^CowAspire ready: web=(?<web>https://127\.0\.0\.1:\d+) dashboard=(?<dashboard>http://127\.0\.0\.1:\d+)/login\?t=(?<token>[0-9a-f]+)$")]
     private static partial Regex ReadyLine();
 
-    private sealed record RunningAppHost(Process Process, Uri Dashboard, string Token) : IDisposable
+    private sealed record RunningAppHost(Process Process, Uri Web, Uri Dashboard, string Token) : IDisposable
     {
         public void Dispose()
         {

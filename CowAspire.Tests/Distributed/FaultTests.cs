@@ -78,6 +78,35 @@ public sealed class FaultTests : IDisposable
     }
 
     [Fact]
+    public async Task RedisStoppedLeavesThePageServingThroughTheFrontDoor()
+    {
+        var app = _fixture.App;
+        var stopped = await app.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand, Cancellation);
+        Assert.True(stopped.Success, stopped.ErrorMessage);
+        try
+        {
+            // Health says what is wrong (Redis is away) ...
+            await app.ResourceNotifications.WaitForResourceAsync("web",
+                e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, Waits.Within());
+
+            // ... but replicas that answer keep their place behind the front door: new connections still get the page.
+            for (var i = 0; i < 6; i++)
+            {
+                using var fresh = new HttpClient(TestHttp.CreateHandler()) { BaseAddress = app.GetEndpoint("web", "https") };
+                using var page = await fresh.GetAsync("/", Cancellation);
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            }
+        }
+        finally
+        {
+            var started = await app.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, Cancellation);
+            Assert.True(started.Success, started.ErrorMessage);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", Waits.Within());
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("api", Waits.Within());
+        }
+    }
+
+    [Fact]
     public async Task DashboardApiStopsAndStartsAReplicaAndRefusesWithoutTheToken()
     {
         var dashboard = _fixture.App.Services.GetRequiredService<DashboardInfo>();

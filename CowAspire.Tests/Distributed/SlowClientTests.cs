@@ -63,6 +63,46 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(end is HttpProtocolException or HttpIOException or IOException, $"Expected the stream to be reset, got {end?.GetType().Name ?? "a clean end"}.");
     }
 
+    [Fact]
+    public async Task Http11ReaderThatStallsBehindTheFrontDoorIsCutOffWithinTheBound()
+    {
+        var frontDoor = _app.GetEndpoint("web", "https");
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(frontDoor.Host, frontDoor.Port, Cancellation);
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http11],
+            RemoteCertificateValidationCallback = TestHttp.ValidateCertificate,
+        }, Cancellation);
+        var cutOff = WaitForLogAsync(_app, "web", $"fell {QueueCapacity} events behind");
+        await tls.WriteAsync("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"u8.ToArray(), Cancellation);
+        var head = new byte[512];
+        var headRead = await tls.ReadAsync(head, Cancellation);
+        Assert.StartsWith("HTTP/1.1 200", System.Text.Encoding.ASCII.GetString(head, 0, headRead));
+
+        // From here on the client reads nothing, as a stalled browser tab would, while 100 quotes a second are sent.
+        await cutOff.WaitAsync(TimeSpan.FromSeconds(90), Cancellation);
+
+        // What it finds when it reads at last: what was in flight (a bounded amount), then the end of the connection.
+        var buffer = new byte[64 * 1024];
+        long drained = headRead;
+        var ended = await Record.ExceptionAsync(async () =>
+        {
+            int read;
+            while ((read = await tls.ReadAsync(buffer, Cancellation).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Cancellation)) > 0)
+            {
+                drained += read;
+            }
+        });
+        output.WriteLine($"The stalled HTTP/1.1 reader drained {drained} bytes before its connection ended ({ended?.GetType().Name ?? "clean end"}).");
+        Assert.True(ended is null or IOException, $"Expected the connection to end, got {ended?.GetType().Name}.");
+        // The gateway's queue (64 frames of ~1 KB), Kestrel's 64 KiB response buffer and the front door's 64 KiB socket
+        // buffers each way: well under a mebibyte, whichever path the client took.
+        Assert.True(drained < 1024 * 1024, $"The stalled client received {drained} bytes: the bound does not hold through the front door.");
+    }
+
     private static HttpClient ReplicaClient(Uri replica) =>
         new(TestHttp.CreateHandler()) { BaseAddress = replica, DefaultRequestVersion = HttpVersion.Version20 };
 

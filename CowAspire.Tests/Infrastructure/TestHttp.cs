@@ -13,7 +13,7 @@ public static class TestHttp
     public static SocketsHttpHandler CreateHandler() => new()
     {
         UseProxy = false,
-        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => errors == SslPolicyErrors.None || IsDevelopmentCertificate(certificate) },
+        SslOptions = { RemoteCertificateValidationCallback = ValidateCertificate },
         EnableMultipleHttp2Connections = false,
     };
 
@@ -35,6 +35,10 @@ public static class TestHttp
         client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
         return client;
     }
+
+    /// <summary>What validates, and the development certificate: for raw TLS connections too.</summary>
+    public static bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
+        errors == SslPolicyErrors.None || IsDevelopmentCertificate(certificate);
 
     private static bool IsDevelopmentCertificate(X509Certificate? certificate) =>
         certificate is X509Certificate2 { Extensions: var extensions } && extensions.Any(e => e.Oid?.Value == "1.3.6.1.4.1.311.84.1.1");
