@@ -39,6 +39,8 @@ public class DistributedApplicationBuilder : IDistributedApplicationBuilder
         ExecutionContext = new DistributedApplicationExecutionContext(operation);
         // A failure to start is told in one line by Run(); the host's own report of it is a stack trace.
         _host.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        // Resources' health is probed several times a second and shown as their state; a log line per probe is noise.
+        _host.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         Run = new AppHostRun(AppHostAssembly);
         _host.Services.AddSingleton(Run);
     }

@@ -87,7 +87,7 @@ public class OrchestrationTests(ITestOutputHelper output)
         var builder = DistributedApplicationTestingBuilder.Create();
         var redis = builder.AddRedis("redis");
         var service = builder.AddExecutable("svc", "sleep", Path.GetTempPath(), "600").WithHttpEndpoint(name: "http");
-        builder.AddExecutable("printer", "sh", Path.GetTempPath(), "-c", "env | sort; exec sleep 600")
+        builder.AddExecutable("printer", "sh", Path.GetTempPath(), "-c", "env | sort; echo env-done; exec sleep 600")
             .WithReference(redis)
             .WithReference(service.GetEndpoint("http"))
             .WithEnvironment("GREETING", "moo")
@@ -97,7 +97,8 @@ public class OrchestrationTests(ITestOutputHelper output)
 
         var connectionString = await app.GetConnectionStringAsync("redis", Cancellation);
         var serviceUrl = app.GetEndpoint("svc", "http").ToString().TrimEnd('/');
-        var lines = await LogLinesAsync(app, "printer", "GREETING=moo");
+        var lines = await LogLinesAsync(app, "printer", "env-done");
+        Assert.Contains("GREETING=moo", lines);
         Assert.Contains($"ConnectionStrings__redis={connectionString}", lines);
         Assert.Contains($"services__svc__http__0={serviceUrl}", lines);
         Assert.Contains($"SVC_HTTP={serviceUrl}", lines);
