@@ -9,4 +9,6 @@ source scripts/prerequisites.sh
 ensure_commands redis-server:redis-server npm:npm setsid:util-linux
 ensure_dev_cert
 dotnet build CowAspire.AppHost --nologo -v quiet -clp:ErrorsOnly
+# As the AppHost's launch profile does for `dotnet run`: the services read their development settings (Web's endpoints).
+export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
 exec dotnet CowAspire.AppHost/bin/Debug/net10.0/CowAspire.AppHost.dll "$@"

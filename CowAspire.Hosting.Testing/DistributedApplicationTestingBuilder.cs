@@ -79,9 +79,10 @@ public static class DistributedApplicationTestingBuilder
     {
         options.DisableDashboard = true;
         options.EnableResourceLogging = true;
-        var settings = new HostApplicationBuilderSettings { Args = options.Args };
+        var settings = new HostApplicationBuilderSettings { Args = options.Args, EnvironmentName = Environments.Development };
         configureBuilder(options, settings);
-        options.Args = [.. options.Args ?? [], "--DcpPublisher:RandomizePorts=true", "--AppHost:ExitOnStartupFailure=false"];
+        options.Args = [.. options.Args ?? [], "--environment", settings.EnvironmentName ?? Environments.Development,
+            "--DcpPublisher:RandomizePorts=true", "--AppHost:ExitOnStartupFailure=false"];
     }
 
     private static void RunEntryPoint(MethodInfo entryPoint, string[] args, TaskCompletionSource<DistributedApplicationBuilder> capture)

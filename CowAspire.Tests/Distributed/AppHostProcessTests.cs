@@ -202,6 +202,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
             info.ArgumentList.Add(argument);
         }
         info.Environment["NO_COLOR"] = "1";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
         return info;
     }
 

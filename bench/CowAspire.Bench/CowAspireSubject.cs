@@ -47,6 +47,8 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams) 
         {
             var environment = new Dictionary<string, string>
             {
+                // Web's endpoints (https, http, h2c) are its development settings, as under `dotnet run`.
+                ["DOTNET_ENVIRONMENT"] = "Development",
                 // The schedule must not publish during the run.
                 ["Quotes__PublishInterval"] = "01:00:00",
                 // Behind the front door every stream comes from one address (the proxy's): lift the per-address cap
