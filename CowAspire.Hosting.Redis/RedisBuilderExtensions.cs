@@ -40,6 +40,12 @@ public static class RedisBuilderExtensions
             s => s.GetRequiredKeyedService<RedisHealthCheck>(healthCheckKey), failureStatus: null, tags: null));
         resource.WithHealthCheck(healthCheckKey);
 
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            var password = builder.AddResource(new PasswordParameterResource($"{name}-password"));
+            resource.WithManifestPublishingCallback(context => WriteContainer(context, redis, password.Resource));
+        }
+
         // The password goes in on standard input ("-" reads configuration from it), not in argv for ps to show.
         resource.WithAnnotation(new StandardInputAnnotation(() => $"requirepass {redis.Password}\n"));
         return resource.WithArgs(context =>
@@ -62,6 +68,37 @@ public static class RedisBuilderExtensions
             }
         });
     }
+
+    /// <summary>
+    /// In the deployment manifest Redis is what Aspire makes it, a container (where it is deployed a container engine
+    /// runs it), with this app's persistence settings: an append-only file with an fsync per write.
+    /// </summary>
+    private static void WriteContainer(Publishing.ManifestPublishingContext context, RedisResource redis, PasswordParameterResource password)
+    {
+        var writer = context.Writer;
+        writer.WriteString("type", "container.v0");
+        writer.WriteString("connectionString", $"{{{redis.Name}.bindings.tcp.host}}:{{{redis.Name}.bindings.tcp.port}},password={{{password.Name}.value}}");
+        writer.WriteString("image", RedisContainerImage);
+        writer.WriteString("entrypoint", "/bin/sh");
+        writer.WriteStartArray("args");
+        writer.WriteStringValue("-c");
+        writer.WriteStringValue("redis-server --requirepass $REDIS_PASSWORD --appendonly yes --appendfsync always --save ''");
+        writer.WriteEndArray();
+        writer.WriteStartObject("env");
+        writer.WriteString("REDIS_PASSWORD", $"{{{password.Name}.value}}");
+        writer.WriteEndObject();
+        writer.WriteStartObject("bindings");
+        writer.WriteStartObject("tcp");
+        writer.WriteString("scheme", "tcp");
+        writer.WriteString("protocol", "tcp");
+        writer.WriteString("transport", "tcp");
+        writer.WriteNumber("targetPort", 6379);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The image a deployment runs, the same major version as Debian's redis-server here.</summary>
+    internal const string RedisContainerImage = "docker.io/library/redis:7.0";
 
     public static IResourceBuilder<RedisResource> AddRedis(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddRedis(name, port: null);

@@ -33,10 +33,15 @@ public class DistributedApplicationBuilder : IDistributedApplicationBuilder
             ApplicationName = AppHostAssembly?.GetName().Name,
             ContentRootPath = AppHostDirectory,
         });
-        var operation = _host.Configuration["Publishing:Publisher"] is { Length: > 0 } || (options.Args?.Contains("--publisher") ?? false)
-            ? DistributedApplicationOperation.Publish
-            : DistributedApplicationOperation.Run;
-        ExecutionContext = new DistributedApplicationExecutionContext(operation);
+        // Aspire's command-line switches for publishing: --publisher manifest --output-path aspire-manifest.json.
+        _host.Configuration.AddCommandLine(options.Args ?? [], new Dictionary<string, string>
+        {
+            ["--publisher"] = "Publishing:Publisher",
+            ["--output-path"] = "Pipeline:OutputPath",
+        });
+        ExecutionContext = _host.Configuration["Publishing:Publisher"] is { Length: > 0 } publisher
+            ? new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish, publisher)
+            : new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run);
         // A failure to start is told in one line by Run(); the host's own report of it is a stack trace.
         _host.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         // Resources' health is probed several times a second and shown as their state; a log line per probe is noise.

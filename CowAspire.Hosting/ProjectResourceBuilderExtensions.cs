@@ -45,6 +45,7 @@ public static class ProjectResourceBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var resource = builder.AddResource(new ProjectResource(name)).WithAnnotation(project);
+        var publish = builder.ExecutionContext.IsPublishMode;
         // Kestrel endpoints in the project's configuration win over the launch profile, as they do when Kestrel runs.
         var kestrel = options.ExcludeKestrelEndpoints ? [] : KestrelEndpoints(project.ProjectPath, builder.Environment.EnvironmentName);
         foreach (var group in kestrel.GroupBy(e => e.Url.Scheme))
@@ -54,7 +55,15 @@ public static class ProjectResourceBuilderExtensions
                 resource.WithEndpoint(group.Count() == 1 ? group.Key : endpointName, e =>
                 {
                     e.UriScheme = url.Scheme;
-                    e.Port = url.Port;
+                    // Published, the configured port is where the container listens; run here, where clients connect.
+                    if (publish)
+                    {
+                        e.TargetPort = url.Port;
+                    }
+                    else
+                    {
+                        e.Port = url.Port;
+                    }
                     e.Transport = protocols == "Http2" ? "http2" : "http";
                 });
             }
@@ -74,10 +83,15 @@ public static class ProjectResourceBuilderExtensions
                 resource.WithEndpoint(count == 1 ? uri.Scheme : $"{uri.Scheme}{count}", e =>
                 {
                     e.UriScheme = uri.Scheme;
-                    e.Port = uri.Port;
+                    // A launch profile is for running here; published, where it listens is the deployment's choice.
+                    e.Port = publish ? null : uri.Port;
                     e.FromLaunchProfile = true;
                 });
             }
+        }
+        if (publish)
+        {
+            return resource;
         }
         return resource.WithEnvironment(context =>
         {

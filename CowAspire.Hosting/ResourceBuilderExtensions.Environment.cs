@@ -84,4 +84,13 @@ public static partial class ResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.WithAnnotation(new CommandLineArgsCallbackAnnotation(callback));
     }
+
+    /// <summary>Writes the resource's manifest entry with <paramref name="callback"/> instead of the default.</summary>
+    public static IResourceBuilder<T> WithManifestPublishingCallback<T>(this IResourceBuilder<T> builder, Action<Publishing.ManifestPublishingContext> callback)
+        where T : IResource =>
+        builder.WithAnnotation(new ManifestPublishingCallbackAnnotation(callback), ResourceAnnotationMutationBehavior.Replace);
+
+    public static IResourceBuilder<T> WithManifestPublishingCallback<T>(this IResourceBuilder<T> builder, Func<Publishing.ManifestPublishingContext, Task> callback)
+        where T : IResource =>
+        builder.WithAnnotation(new ManifestPublishingCallbackAnnotation(callback), ResourceAnnotationMutationBehavior.Replace);
 }

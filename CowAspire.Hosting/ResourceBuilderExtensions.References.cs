@@ -16,6 +16,12 @@ public static partial class ResourceBuilderExtensions
         builder.WithAnnotation(new ResourceRelationshipAnnotation(resource, "Reference"));
         return builder.WithEnvironment(async context =>
         {
+            if (context.ExecutionContext.IsPublishMode)
+            {
+                // Known only where it is deployed: the manifest writes {name.connectionString}.
+                context.EnvironmentVariables[variable] = resource;
+                return;
+            }
             var value = await resource.GetConnectionStringAsync(context.CancellationToken);
             if (value is null && !optional)
             {

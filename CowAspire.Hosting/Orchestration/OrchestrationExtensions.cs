@@ -14,6 +14,11 @@ internal static class OrchestrationExtensions
         services.AddSingleton(builder.Options);
         services.AddSingleton(builder.ExecutionContext);
         services.AddSingleton(new DistributedApplicationModel(builder.Resources));
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            services.AddHostedService<Aspire.Hosting.Publishing.PublishingService>();
+            return;
+        }
         services.AddSingleton<ResourceLoggerService>();
         services.AddSingleton<ResourceNotificationService>();
         services.AddSingleton<ReadyAnnouncement>();
