@@ -1,5 +1,7 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
+builder.AddKubernetesEnvironment("k8s");
+
 var redis = builder.AddRedis("redis");
 
 var api = builder.AddProject<Projects.CowAspire_Api>("api")

@@ -59,6 +59,11 @@ internal sealed class Orchestrator : IHostedService, IAsyncDisposable
                 _ = notifications.PublishUpdateAsync(resource, s => s with { State = new(KnownResourceStates.Running, "success") });
                 continue;
             }
+            if (resource is not (ExecutableResource or ProjectResource))
+            {
+                // Described for publishing only (a Kubernetes environment, a password parameter): nothing runs for it.
+                continue;
+            }
             var proxiedOnly = resource.Annotations.OfType<EndpointAnnotation>().All(e => e.IsProxied);
             for (var replica = 0; replica < resource.GetReplicaCount(); replica++)
             {

@@ -62,16 +62,7 @@ public sealed class ManifestPublishingContext(
     /// <summary>The variables the model gives the resource, with placeholders for references.</summary>
     public async Task WriteEnvironmentVariablesAsync(IResource resource)
     {
-        var context = new EnvironmentCallbackContext(ExecutionContext, resource, cancellationToken: CancellationToken);
-        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
-        {
-            await callback.Callback(context);
-        }
-        var variables = new Dictionary<string, object>(ManifestDefaults.For(resource));
-        foreach (var (name, value) in context.EnvironmentVariables)
-        {
-            variables[name] = value;
-        }
+        var variables = await EnvironmentExpressionsAsync(resource, ExecutionContext, CancellationToken);
         if (variables.Count == 0)
         {
             return;
@@ -79,9 +70,26 @@ public sealed class ManifestPublishingContext(
         Writer.WriteStartObject("env");
         foreach (var (name, value) in variables)
         {
-            Writer.WriteString(name, Expression(value));
+            Writer.WriteString(name, value);
         }
         Writer.WriteEndObject();
+    }
+
+    /// <summary>The resource's variables as the manifest writes them: values, or placeholders such as <c>{api.bindings.http.url}</c>.</summary>
+    internal static async Task<Dictionary<string, string>> EnvironmentExpressionsAsync(
+        IResource resource, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
+    {
+        var context = new EnvironmentCallbackContext(executionContext, resource, cancellationToken: cancellationToken);
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+        var variables = new Dictionary<string, string>();
+        foreach (var (name, value) in ManifestDefaults.For(resource).Concat(context.EnvironmentVariables))
+        {
+            variables[name] = Expression(value);
+        }
+        return variables;
     }
 
     public async Task WriteCommandLineArgumentsAsync(IResource resource)
