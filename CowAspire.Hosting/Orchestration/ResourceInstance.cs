@@ -293,6 +293,14 @@ internal sealed class ResourceInstance
                     return;
                 }
 
+                if (exitCode == 0)
+                {
+                    // A process that ends with success has done its work (a migration, say): it is not restarted,
+                    // and what waits for its completion may start.
+                    Log("Exited with code 0.", isError: false);
+                    Update(() => (State, Health, ExitCode, Pid) = (KnownResourceStates.Finished, null, exitCode, null));
+                    return;
+                }
                 crashes = DateTimeOffset.UtcNow - startedAt < StableAfter ? crashes + 1 : 1;
                 Log($"Exited with code {exitCode}.", isError: true);
                 if (crashes >= MaxCrashes)

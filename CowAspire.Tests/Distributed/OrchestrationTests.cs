@@ -82,6 +82,26 @@ public class OrchestrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ResourceWaitingForCompletionStartsOnlyAfterItsDependencyExitedWithZero()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create();
+        var migration = builder.AddExecutable("migration", "sh", Path.GetTempPath(), "-c", "echo migrated; exit 0");
+        var failing = builder.AddExecutable("broken-migration", "sh", Path.GetTempPath(), "-c", "echo 'no database'; exit 2");
+        builder.AddExecutable("service", "sleep", Path.GetTempPath(), "600").WaitForCompletion(migration);
+        builder.AddExecutable("stuck", "sleep", Path.GetTempPath(), "600").WaitForCompletion(failing);
+        await using var app = await StartAsync(builder);
+
+        await app.ResourceNotifications.WaitForResourceAsync("service", KnownResourceStates.Running, Waits.Within());
+        var migrated = Replicas.Snapshot(app, "migration");
+        Assert.Equal((KnownResourceStates.Finished, 0, 0), (migrated.State?.Text, migrated.ExitCode, Replicas.Restarts(app, "migration")));
+
+        // A dependency that exits with another code never lets its dependant start, and says so.
+        await app.ResourceNotifications.WaitForResourceAsync("stuck", KnownResourceStates.FailedToStart, Waits.Within());
+        Assert.Null(Replicas.Pid(app, "stuck"));
+        Assert.Contains("broken-migration", Replicas.Message(app, "stuck"));
+    }
+
+    [Fact]
     public async Task ReferencesReachTheProcessAsAspiresEnvironmentVariables()
     {
         var builder = DistributedApplicationTestingBuilder.Create();
