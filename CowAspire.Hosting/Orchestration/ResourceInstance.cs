@@ -33,6 +33,10 @@ internal sealed class ResourceInstance
     private CancellationTokenSource? _run;
     private Task _supervisor = Task.CompletedTask;
     private Process? _process;
+    // The last probe got an answer at all (a 503 included): the process serves, whatever its dependencies say.
+    private bool _answers;
+    private bool _wasHealthy;
+    private string? _healthDescription;
 
     internal ResourceInstance(
         IResource resource, int replica, ProcessSpecFactory specs, ProcessLauncher launcher, HealthProbe probe,
@@ -63,11 +67,6 @@ internal sealed class ResourceInstance
 
     /// <summary>Null until probed, and whenever the process is not running.</summary>
     public HealthStatus? Health { get; private set; }
-
-    /// <summary>The last probe got an answer at all (a 503 included): the process serves, whatever its dependencies say.</summary>
-    private bool _answers;
-
-    private bool _wasHealthy;
 
     public int? Pid { get; private set; }
 
@@ -118,13 +117,11 @@ internal sealed class ResourceInstance
                 ],
                 Relationships = [.. Resource.Annotations.OfType<ResourceRelationshipAnnotation>().Select(r => new RelationshipSnapshot(r.Resource.Name, r.Type)).Distinct()],
                 HealthReports = HealthProbe.HasChecks(Resource)
-                    ? [new HealthReportSnapshot(HealthProbe.Describe(Resource), State == KnownResourceStates.Running ? Health : null, HealthDescription, null)]
+                    ? [new HealthReportSnapshot(HealthProbe.Describe(Resource), State == KnownResourceStates.Running ? Health : null, _healthDescription, null)]
                     : ImmutableArray<HealthReportSnapshot>.Empty,
             };
         }
     }
-
-    private string? HealthDescription { get; set; }
 
     private static string? StateStyle(string state) =>
         state == KnownResourceStates.Running ? "success"
@@ -346,9 +343,9 @@ internal sealed class ResourceInstance
             {
                 var result = await _probe.CheckAsync(this, cancellationToken);
                 var healthy = result.Status == HealthStatus.Healthy;
-                if ((result.Status != Health || result.Answers != _answers || result.Description != HealthDescription) && State == KnownResourceStates.Running)
+                if ((result.Status != Health || result.Answers != _answers || result.Description != _healthDescription) && State == KnownResourceStates.Running)
                 {
-                    Update(() => (Health, _answers, HealthDescription, _wasHealthy) = (result.Status, result.Answers, result.Description, _wasHealthy || healthy));
+                    Update(() => (Health, _answers, _healthDescription, _wasHealthy) = (result.Status, result.Answers, result.Description, _wasHealthy || healthy));
                 }
                 // Quick until the first healthy answer, so dependents start soon; then once a second.
                 await Task.Delay(healthy ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(100), cancellationToken);
