@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Aspire.Hosting.ApplicationModel;
 using CowAspire.Hosting.Orchestration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -33,12 +34,8 @@ public static class RedisBuilderExtensions
             resource.WithAnnotation(new ExternalResourceAnnotation());
         }
 
-        var healthCheckKey = $"{name}_check";
-        // One check (one connection) for the app's life, disposed with the AppHost's services.
-        builder.Services.AddKeyedSingleton(healthCheckKey, (_, _) => new RedisHealthCheck(redis));
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey,
-            s => s.GetRequiredKeyedService<RedisHealthCheck>(healthCheckKey), failureStatus: null, tags: null));
-        resource.WithHealthCheck(healthCheckKey);
+        // Its own health is a PING of this server, whichever way clients reach it (directly, or through Sentinel).
+        resource.WithRedisHealthCheck(() => $"127.0.0.1:{redis.PrimaryEndpoint.Port},password={redis.Password}", sentinel: false);
 
         if (builder.ExecutionContext.IsPublishMode)
         {
@@ -46,27 +43,49 @@ public static class RedisBuilderExtensions
             resource.WithManifestPublishingCallback(context => WriteContainer(context, redis, password.Resource));
         }
 
-        // The password goes in on standard input ("-" reads configuration from it), not in argv for ps to show.
-        resource.WithAnnotation(new StandardInputAnnotation(() => $"requirepass {redis.Password}\n"));
-        return resource.WithArgs(context =>
+        // The password goes in on standard input ("-" reads configuration from it), not in argv for ps to show. The primary
+        // also knows it as masterauth, so that if Sentinel makes it a replica after a failover it can follow.
+        resource.WithAnnotation(new StandardInputAnnotation(() => $"requirepass {redis.Password}\nmasterauth {redis.Password}\n"));
+        resource.WithArgs(context => AddServerArgs(context, redis.PrimaryEndpoint, redis.DataDirectory));
+        if (builder.ExecutionContext.IsRunMode && redis.ExternalConnectionString is null && builder.Configuration.GetValue<bool>("Redis:Sentinel:Enabled"))
         {
-            context.Args.Add("-");
-            foreach (var arg in (string[])[
-                "--port", redis.PrimaryEndpoint.Port.ToString(CultureInfo.InvariantCulture),
-                "--bind", "127.0.0.1",
-                "--protected-mode", "yes",
-                "--dir", redis.DataDirectory,
-                "--appendonly", "yes",
-                "--appendfsync", "always",
-                "--save", "",
-                "--daemonize", "no",
-                "--loglevel", "notice",
-                // Redis acts on SIGTERM at its next cron tick: 50 a second instead of 10 stops it in ~20 ms, not ~100.
-                "--hz", "50"])
-            {
-                context.Args.Add(arg);
-            }
-        });
+            RedisSentinel.Add(builder, resource);
+        }
+        return resource;
+    }
+
+    /// <summary>A health check for the resource: PING over a connection made on first use and kept for the app's life.</summary>
+    internal static IResourceBuilder<T> WithRedisHealthCheck<T>(this IResourceBuilder<T> resource, Func<string> connectionString, bool sentinel)
+        where T : IResource
+    {
+        var key = $"{resource.Resource.Name}_check";
+        var services = resource.ApplicationBuilder.Services;
+        services.AddKeyedSingleton(key, (_, _) => new RedisHealthCheck(connectionString, sentinel));
+        services.AddHealthChecks().Add(new HealthCheckRegistration(key, s => s.GetRequiredKeyedService<RedisHealthCheck>(key), failureStatus: null, tags: null));
+        return resource.WithHealthCheck(key);
+    }
+
+    /// <summary>A redis-server on loopback with append-only persistence and an fsync per write, its data in <paramref name="directory"/>.</summary>
+    internal static void AddServerArgs(CommandLineArgsCallbackContext context, EndpointReference endpoint, string directory)
+    {
+        context.Args.Add("-");
+        foreach (var arg in (string[])[
+            "--port", endpoint.Port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--protected-mode", "yes",
+            "--dir", directory,
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--save", "",
+            // A replica is synced at once rather than after the default 5 s wait for others to share the transfer.
+            "--repl-diskless-sync-delay", "0",
+            "--daemonize", "no",
+            "--loglevel", "notice",
+            // Redis acts on SIGTERM at its next cron tick: 50 a second instead of 10 stops it in ~20 ms, not ~100.
+            "--hz", "50"])
+        {
+            context.Args.Add(arg);
+        }
     }
 
     /// <summary>

@@ -1,11 +1,10 @@
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace Aspire.Hosting;
 
-/// <summary>Healthy when the server answers PING; one connection for the app's life, made on first use.</summary>
-internal sealed class RedisHealthCheck(RedisResource redis) : IHealthCheck, IAsyncDisposable
+/// <summary>Healthy when the server (or the Sentinel) answers PING; one connection for the app's life, made on first use.</summary>
+internal sealed class RedisHealthCheck(Func<string> connectionString, bool sentinel) : IHealthCheck, IAsyncDisposable
 {
     private Task<ConnectionMultiplexer>? _connection;
 
@@ -15,7 +14,17 @@ internal sealed class RedisHealthCheck(RedisResource redis) : IHealthCheck, IAsy
         {
             _connection ??= ConnectAsync();
             var connection = await _connection.WaitAsync(cancellationToken);
-            await connection.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+            var server = connection.GetServers()[0];
+            await server.PingAsync().WaitAsync(cancellationToken);
+            if (sentinel)
+            {
+                // A Sentinel is of use once it knows a replica it could promote (it learns of them every 10 s).
+                var replicas = (RedisResult[])(await server.ExecuteAsync("SENTINEL", "replicas", RedisSentinel.MasterName).WaitAsync(cancellationToken))!;
+                if (replicas.Length == 0)
+                {
+                    return HealthCheckResult.Unhealthy($"It knows no replica of '{RedisSentinel.MasterName}' yet, so it could not fail over.");
+                }
+            }
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -26,7 +35,12 @@ internal sealed class RedisHealthCheck(RedisResource redis) : IHealthCheck, IAsy
 
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
-        var options = ConfigurationOptions.Parse(await redis.GetConnectionStringAsync() ?? "");
+        var options = ConfigurationOptions.Parse(connectionString());
+        if (sentinel)
+        {
+            options.CommandMap = CommandMap.Sentinel;
+            options.TieBreaker = "";
+        }
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 1000;
         options.BacklogPolicy = BacklogPolicy.FailFast;

@@ -19,9 +19,16 @@ public class RedisResource(string name, string command, string dataDirectory)
     /// <summary>Set when configuration names a Redis that runs elsewhere (<c>Redis:ConnectionString</c>): none is started.</summary>
     internal string? ExternalConnectionString { get; init; }
 
-    public ReferenceExpression ConnectionStringExpression => ExternalConnectionString is { } external
-        ? ReferenceExpression.Create($"{external}")
-        : ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},password={Password}");
+    /// <summary>With Sentinel (<c>Redis:Sentinel:Enabled</c>), where the Sentinels listen: clients connect through them.</summary>
+    internal IReadOnlyList<EndpointReference>? Sentinels { get; set; }
+
+    public ReferenceExpression ConnectionStringExpression => (ExternalConnectionString, Sentinels) switch
+    {
+        ({ } external, _) => ReferenceExpression.Create($"{external}"),
+        (null, [var first, var second, var third]) => ReferenceExpression.Create(
+            $"{first.Property(EndpointProperty.HostAndPort)},{second.Property(EndpointProperty.HostAndPort)},{third.Property(EndpointProperty.HostAndPort)},serviceName={RedisSentinel.MasterName},password={Password}"),
+        _ => ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},password={Password}"),
+    };
 
     public ValueTask<string?> GetConnectionStringAsync(CancellationToken cancellationToken = default) =>
         ConnectionStringExpression.GetValueAsync(cancellationToken);

@@ -78,6 +78,13 @@ internal static class QuoteEndpoints
         {
             quote = await store.PublishAsync(text, cancellationToken);
         }
+        catch (QuoteNotReplicatedException ex)
+        {
+            // Sent to live clients, but a failover now could lose it from history: not acknowledged.
+            logger.SubmitRefused(ex.Message);
+            return Unavailable(request.HttpContext,
+                $"Quote {ex.Id} was published but no replica confirmed it in time, so it is not acknowledged. Retry later.");
+        }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Refused, never accepted-then-dropped: the client keeps the quote and retries.

@@ -18,4 +18,15 @@ public sealed class QuoteOptions
     /// <summary>Upper bound on the catalog, so submitted quotes cannot grow the producer's memory without end.</summary>
     [Range(1, 1_000_000)]
     public int MaxCatalogSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Replicas that must hold a quote before it is acknowledged (Redis WAIT). Null: 1 when Redis is reached through
+    /// Sentinel (a failover must not lose an acknowledged quote), else 0.
+    /// </summary>
+    [Range(0, 16)]
+    public int? MinReplicasToAcknowledge { get; set; }
+
+    /// <summary>How long a publish waits for those replicas before it is refused.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
+    public TimeSpan ReplicationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -20,7 +20,7 @@ public sealed class QuotePublisher(
                     var quote = await store.PublishAsync(catalog.Next(), stoppingToken);
                     logger.QuotePublished(quote.Id);
                 }
-                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                catch (Exception ex) when (ex is RedisException or TimeoutException or QuoteNotReplicatedException)
                 {
                     // A tick missed while Redis is away is skipped, not queued: the schedule is a show, not a ledger.
                     logger.PublishSkipped(ex.Message);

@@ -26,11 +26,12 @@ public class AppFixture : IAsyncLifetime
 
     /// <summary>Starts a fresh app from the AppHost's model, with the test settings, and waits until it serves.</summary>
     /// <param name="configure">Changes to the model for one test's app (more environment, say).</param>
+    /// <param name="args">The AppHost's arguments, as on its command line (<c>--Redis:Sentinel:Enabled=true</c>).</param>
     public static async Task<DistributedApplication> StartAsync(
-        ResourceLogSink logs, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null)
+        ResourceLogSink logs, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null, string[]? args = null)
     {
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(
-            [], (options, _) => options.DisableDashboard = false, cancellationToken);
+            args ?? [], (options, _) => options.DisableDashboard = false, cancellationToken);
         logs.AddTo(appHost.Services);
         TestHttp.ConfigureDefaults(appHost.Services);
         appHost.CreateResourceBuilder<ProjectResource>("api")
