@@ -40,13 +40,32 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
     {
         try
         {
-            var latency = await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
+            var database = redis.GetDatabase();
+            var latency = await database.PingAsync().WaitAsync(cancellationToken);
+            // PING still answers when Redis is full, so ask how full it is: past maxmemory it refuses every write.
+            var memory = (string?)await database.ExecuteAsync("INFO", "memory").WaitAsync(cancellationToken);
+            var (used, max) = (InfoField(memory, "used_memory"), InfoField(memory, "maxmemory"));
+            return max > 0 && used > max
+                ? HealthCheckResult.Unhealthy($"Redis is out of memory: {used} bytes used, maxmemory {max}; it refuses writes")
+                : HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The message is enough: a stack trace per probe would flood the logs while Redis is away.
-            return HealthCheckResult.Unhealthy($"Redis does not answer PING: {ex.GetType().Name}");
+            return HealthCheckResult.Unhealthy($"Redis does not answer: {ex.GetType().Name}");
         }
+    }
+
+    private static long InfoField(string? info, string name)
+    {
+        foreach (var line in (info ?? "").Split('\n'))
+        {
+            if (line.StartsWith(name + ":", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan(name.Length + 1).TrimEnd('\r'), System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+        }
+        return 0;
     }
 }
