@@ -36,16 +36,22 @@ public static class RedisClientExtensions
 
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
+    // PING still answers when Redis is full, so health also asks how full: past maxmemory it refuses every write.
+    // StackExchange.Redis allows INFO only on an admin connection (INFO is @dangerous); a script may read it, and
+    // this one returns just the two numbers.
+    private const string MemoryScript = """
+        local info = redis.call('INFO', 'memory')
+        return {tonumber(string.match(info, 'used_memory:(%d+)')), tonumber(string.match(info, 'maxmemory:(%d+)'))}
+        """;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             var database = redis.GetDatabase();
             var latency = await database.PingAsync().WaitAsync(cancellationToken);
-            // PING still answers when Redis is full, so ask how full it is: past maxmemory it refuses every write.
-            var memory = (string?)await database.ExecuteAsync("INFO", "memory").WaitAsync(cancellationToken);
-            var (used, max) = (InfoField(memory, "used_memory"), InfoField(memory, "maxmemory"));
-            return max > 0 && used > max
+            var memory = (long[]?)await database.ScriptEvaluateAsync(MemoryScript).WaitAsync(cancellationToken);
+            return memory is [var used, var max] && max > 0 && used > max
                 ? HealthCheckResult.Unhealthy($"Redis is out of memory: {used} bytes used, maxmemory {max}; it refuses writes")
                 : HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
         }
@@ -54,18 +60,5 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
             // The message is enough: a stack trace per probe would flood the logs while Redis is away.
             return HealthCheckResult.Unhealthy($"Redis does not answer: {ex.GetType().Name}");
         }
-    }
-
-    private static long InfoField(string? info, string name)
-    {
-        foreach (var line in (info ?? "").Split('\n'))
-        {
-            if (line.StartsWith(name + ":", StringComparison.Ordinal)
-                && long.TryParse(line.AsSpan(name.Length + 1).TrimEnd('\r'), System.Globalization.CultureInfo.InvariantCulture, out var value))
-            {
-                return value;
-            }
-        }
-        return 0;
     }
 }
