@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using CowAspire.ServiceDefaults.Redis;
 
 namespace CowAspire.Api.Quotes;
 

@@ -33,7 +33,6 @@ internal sealed class ClientErrorExceptionHandler(IProblemDetailsService problem
             ProblemDetails = new ProblemDetails
             {
                 Status = badRequest.StatusCode,
-                Title = badRequest.StatusCode == StatusCodes.Status408RequestTimeout ? "Request body timed out" : "Bad request",
                 Detail = badRequest.StatusCode == StatusCodes.Status408RequestTimeout
                     ? "The request body stopped arriving before it was complete."
                     : $"The request could not be read: {badRequest.Message}",
