@@ -11,6 +11,6 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted submitted quote {Id}")]
     public static partial void QuoteSubmitted(this ILogger logger, long id);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a submitted quote: Redis is unavailable ({Reason})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a submitted quote: Redis could not take it ({Reason})")]
     public static partial void SubmitRefused(this ILogger logger, string reason);
 }

@@ -1,3 +1,4 @@
+using CowAspire.ServiceDefaults.Errors;
 using CowAspire.ServiceDefaults.Health;
 using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -22,6 +23,8 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
+        // Ahead of the default writer, which would write a body to HEAD.
+        builder.Services.AddSingleton<IProblemDetailsWriter, HeadProblemDetailsWriter>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // Status-code-only answers (unknown route, wrong method) still say what was wrong.
@@ -33,6 +36,7 @@ public static class ServiceDefaultsExtensions
                 _ => null,
             };
         });
+        builder.Services.AddExceptionHandler<ClientErrorExceptionHandler>();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

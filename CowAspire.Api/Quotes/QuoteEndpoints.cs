@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using StackExchange.Redis;
 
 namespace CowAspire.Api.Quotes;
 
@@ -27,15 +27,20 @@ internal static class QuoteEndpoints
     private static async Task<Results<Ok<QuoteEnvelope>, ProblemHttpResult>> GetPublished(
         long id, HttpContext context, QuoteStore store, CancellationToken cancellationToken)
     {
+        if (id < 1)
+        {
+            // Ids start at 1 (INCR); asking Redis for "-1-0" would only earn an invalid-stream-id error.
+            return Problem(StatusCodes.Status400BadRequest, "Invalid quote id", $"{id} is not a quote id: ids are whole numbers from 1.");
+        }
         try
         {
             return await store.FindAsync(id, cancellationToken) is { } quote
                 ? TypedResults.Ok(quote)
                 : Problem(StatusCodes.Status404NotFound, "Unknown quote", $"Quote {id} was never published or has left history.");
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisFaults.Describe(ex) is { } reason)
         {
-            return Unavailable(context, "Redis is unavailable, so history cannot be read. Retry later.");
+            return Unavailable(context, $"{reason}, so history cannot be read. Retry later.");
         }
     }
 
@@ -85,11 +90,11 @@ internal static class QuoteEndpoints
             return Unavailable(request.HttpContext,
                 $"Quote {ex.Id} was published but no replica confirmed it in time, so it is not acknowledged. Retry later.");
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisFaults.Describe(ex) is { } reason)
         {
             // Refused, never accepted-then-dropped: the client keeps the quote and retries.
             logger.SubmitRefused(ex.Message);
-            return Unavailable(request.HttpContext, "Redis is unavailable, so the quote was not accepted. Retry later.");
+            return Unavailable(request.HttpContext, $"{reason}, so the quote was not accepted. Retry later.");
         }
 
         catalog.Add(text);
