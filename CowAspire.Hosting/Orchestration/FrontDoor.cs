@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
@@ -22,6 +23,8 @@ internal sealed class FrontDoor : IAsyncDisposable
 
     /// <summary>Per direction, in the kernel: enough for a stream of events, too little to hide a stalled reader.</summary>
     private const int SocketBufferBytes = 64 * 1024;
+
+    private const int RelayBufferBytes = 16 * 1024;
 
     private readonly EndpointAnnotation _endpoint;
     private readonly Func<IReadOnlyList<ResourceInstance>> _replicas;
@@ -79,37 +82,36 @@ internal sealed class FrontDoor : IAsyncDisposable
     {
         try
         {
-            client.NoDelay = true;
-            client.SendBufferSize = SocketBufferBytes;
-            using var clientStream = new NetworkStream(client, ownsSocket: true);
-            var first = new byte[16 * 1024];
-            int read;
-            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using (client)
             {
-                handshake.CancelAfter(FirstByteTimeout);
-                read = await clientStream.ReadAsync(first, handshake.Token);
+                client.NoDelay = true;
+                client.SendBufferSize = SocketBufferBytes;
+                using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    handshake.CancelAfter(FirstByteTimeout);
+                    await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, handshake.Token);
+                }
+                if (client.Available == 0)
+                {
+                    // Readable with nothing to read: the client closed before saying anything; no replica is dialled.
+                    return;
+                }
+                using var backend = await ConnectAsync(cancellationToken);
+                if (backend is null)
+                {
+                    return;
+                }
+                using var relay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var up = PumpAsync(client, backend, relay.Token);
+                var down = PumpAsync(backend, client, relay.Token);
+                // HTTP does not rely on half-closed connections: when either side is done, so is the other, and both
+                // descriptors are released.
+                await Task.WhenAny(up, down);
+                await relay.CancelAsync();
+                await Task.WhenAll(up, down);
             }
-            if (read == 0)
-            {
-                return;
-            }
-            using var backend = await ConnectAsync(cancellationToken);
-            if (backend is null)
-            {
-                return;
-            }
-            using var backendStream = new NetworkStream(backend, ownsSocket: false);
-            await backendStream.WriteAsync(first.AsMemory(0, read), cancellationToken);
-            using var relay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var up = PumpAsync(clientStream, backendStream, relay.Token);
-            var down = PumpAsync(backendStream, clientStream, relay.Token);
-            // HTTP does not rely on half-closed connections: when either side is done, so is the other, and both
-            // descriptors are released.
-            await Task.WhenAny(up, down);
-            await relay.CancelAsync();
-            await Task.WhenAll(up, down);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
         finally
@@ -118,13 +120,34 @@ internal sealed class FrontDoor : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies until either side ends. Waits for data with a zero-byte receive and holds a pooled buffer only while
+    /// bytes are in flight, so thousands of idle event streams cost the AppHost no buffer memory.
+    /// </summary>
+    private static async Task PumpAsync(Socket from, Socket to, CancellationToken cancellationToken)
     {
         try
         {
-            await from.CopyToAsync(to, 16 * 1024, cancellationToken);
+            while (true)
+            {
+                await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                var buffer = ArrayPool<byte>.Shared.Rent(RelayBufferBytes);
+                try
+                {
+                    var read = await from.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, cancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
     }
