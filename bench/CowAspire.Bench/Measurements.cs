@@ -97,11 +97,7 @@ public sealed class SystemResult
     public long DataBytes { get; set; }
     public long DataEvents { get; set; }
 
-    /// <summary>Reads of the response bodies and the bytes they returned (SSE text, after TLS and HTTP/2), whole run.</summary>
-    public long BodyReads { get; set; }
-
-    /// <summary>The lowest and highest per-connection median latency (ms).</summary>
-    public string ConnectionMedianSpread { get; set; } = "";
+    /// <summary>Body bytes the subscribers received (SSE text after TLS, HTTP/2 framing and chunking), whole run.</summary>
     public long BodyBytes { get; set; }
     public double LatencyP50Ms { get; set; }
     public double LatencyP90Ms { get; set; }
@@ -115,6 +111,9 @@ public sealed class SystemResult
     public long PeakGatewayRssKb { get; set; }
     public long PeakAllRssKb { get; set; }
     public string StopNotes { get; set; } = "";
+
+    /// <summary>Where the gateway's CPU went during the fan-out (Markdown), when profiled.</summary>
+    public string? Profile { get; set; }
     public string? Error { get; set; }
 
     /// <summary>Which run of the scenario this was (1-based).</summary>
@@ -126,7 +125,6 @@ public sealed class SystemResult
     public double StreamsPerSecond => ConnectSeconds > 0 ? Established / ConnectSeconds : double.NaN;
     public double AverageEventBytes => DataEvents > 0 ? (double)DataBytes / DataEvents : double.NaN;
     public double WireBytesPerEvent => DataEvents > 0 ? (double)BodyBytes / DataEvents : double.NaN;
-    public double ReadsPerEvent => DataEvents > 0 ? (double)BodyReads / DataEvents : double.NaN;
     public double CompletenessPercent => Expected > 0 ? 100.0 * Delivered / Expected : double.NaN;
 
     /// <summary>Gateway memory added by the open streams, per stream, in KiB.</summary>
@@ -152,8 +150,13 @@ public sealed class SystemResult
 }
 
 /// <summary>Every run of one scenario; the report shows, per system, the run least disturbed by other load.</summary>
-public sealed record Scenario(int Streams, IReadOnlyList<SystemResult> Runs)
+public sealed record Scenario(Target Target, Client.WireProtocol Protocol, int Streams, IReadOnlyList<SystemResult> Runs)
 {
+    /// <summary>Why the scenario was not run (a limit of this machine), or null.</summary>
+    public string? Skipped { get; init; }
+
+    public string Title => $"{(Target == Target.Gateway ? "gateway alone" : "whole app")}, {Client.SseEndpoint.Name(Protocol)}, {Streams:N0} streams";
+
     public SystemResult? Reported(string system) =>
         Runs.Where(r => r.System == system && r.Error is null).OrderBy(r => r.OtherCpu).ThenBy(r => r.Run).FirstOrDefault();
 
