@@ -164,6 +164,7 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, WireProtocol
             result.DataBytes += s.EventBytes;
             result.DataEvents += s.DataEvents;
             result.BodyBytes += s.Scanner.BytesRead;
+            result.SampleEvent ??= s.Scanner.Sample;
         }
         result.Delivered = latencies.Count;
         result.Expected = (long)result.Established * _messages;
@@ -281,7 +282,7 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, WireProtocol
         {
             _run = run;
             Index = index;
-            Scanner = new SseScanner(this);
+            Scanner = new SseScanner(this) { KeepSample = index == 0 };
         }
 
         public int Index { get; }

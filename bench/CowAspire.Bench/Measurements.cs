@@ -99,6 +99,9 @@ public sealed class SystemResult
 
     /// <summary>Body bytes the subscribers received (SSE text after TLS, HTTP/2 framing and chunking), whole run.</summary>
     public long BodyBytes { get; set; }
+
+    /// <summary>One bench message's event exactly as a subscriber received it (SSE text).</summary>
+    public string? SampleEvent { get; set; }
     public double LatencyP50Ms { get; set; }
     public double LatencyP90Ms { get; set; }
     public double LatencyP99Ms { get; set; }

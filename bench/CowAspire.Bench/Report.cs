@@ -177,6 +177,24 @@ public static class Report
             }
         }
 
+        var samples = scenarios.SelectMany(x => x.Runs).Where(r => r.SampleEvent is not null).GroupBy(r => r.System).Select(g => g.First()).ToList();
+        if (samples.Count > 0)
+        {
+            md.AppendLine("<details><summary>One event of each system, exactly as a subscriber received it</summary>");
+            md.AppendLine();
+            foreach (var sample in samples)
+            {
+                md.AppendLine(Inv, $"{sample.System} ({System.Text.Encoding.UTF8.GetByteCount(sample.SampleEvent!)} bytes):");
+                md.AppendLine();
+                md.AppendLine("```");
+                md.Append(sample.SampleEvent);
+                md.AppendLine("```");
+                md.AppendLine();
+            }
+            md.AppendLine("</details>");
+            md.AppendLine();
+        }
+
         md.AppendLine("## Notes");
         md.AppendLine();
         md.AppendLine(Inv, $"""
@@ -245,20 +263,23 @@ public static class Report
                 continue;
             }
             var (c, n) = Pair(scenario);
-            if (c is null || n is null)
+            if (c is null && n is null)
             {
                 md.AppendLine(Inv, $"| {scenario.Title} | did not complete: {Cell(string.Join("; ", scenario.Runs.Where(r => r.Error is not null).Select(r => $"{r.System}: {r.Error}")))} | | | | | | | |");
                 continue;
             }
+            // A system that did not complete shows as "—" on its side; the other's values still show.
+            double Of(SystemResult? r, Func<SystemResult, double> value) => r is null ? double.NaN : value(r);
+            string Compare(Func<SystemResult, double> value, int digits, string unit) => Versus(Of(c, value), Of(n, value), digits, unit);
             md.AppendLine(Inv, $"| {scenario.Title} " +
-                $"| {Versus(c.CpuPerDeliveryUs(s => s.GatewayCpu), n.CpuPerDeliveryUs(s => s.GatewayCpu), 1, "µs")} " +
-                $"| {Versus(c.RssPerStreamKb, n.RssPerStreamKb, 1, "KiB")} " +
-                $"| {Versus((c.Connected?.GatewayRssKb ?? 0) / 1024.0, (n.Connected?.GatewayRssKb ?? 0) / 1024.0, 0, "MiB")} " +
-                $"| {Versus(c.LatencyP50Ms, n.LatencyP50Ms, 1, "ms")} " +
-                $"| {Versus(c.LatencyP99Ms, n.LatencyP99Ms, 1, "ms")} " +
-                $"| {Versus(c.LatencyP999Ms, n.LatencyP999Ms, 1, "ms")} " +
-                $"| {Pct(c.CompletenessPercent)} / {Pct(n.CompletenessPercent)} " +
-                $"| {F(c.CpuPerDeliveryUs(s => s.ClientCpu), 1)} / {F(n.CpuPerDeliveryUs(s => s.ClientCpu), 1)} µs |");
+                $"| {Compare(r => r.CpuPerDeliveryUs(s => s.GatewayCpu), 1, "µs")} " +
+                $"| {Compare(r => r.RssPerStreamKb, 1, "KiB")} " +
+                $"| {Compare(r => (r.Connected?.GatewayRssKb ?? 0) / 1024.0, 0, "MiB")} " +
+                $"| {Compare(r => r.LatencyP50Ms, 1, "ms")} " +
+                $"| {Compare(r => r.LatencyP99Ms, 1, "ms")} " +
+                $"| {Compare(r => r.LatencyP999Ms, 1, "ms")} " +
+                $"| {Pct(Of(c, r => r.CompletenessPercent))} / {Pct(Of(n, r => r.CompletenessPercent))} " +
+                $"| {F(Of(c, r => r.CpuPerDeliveryUs(s => s.ClientCpu)), 1)} / {F(Of(n, r => r.CpuPerDeliveryUs(s => s.ClientCpu)), 1)} µs |");
         }
         md.AppendLine();
         md.AppendLine("When the machine is close to 100 % busy during the fan-out (see each scenario's table), latency measures " +

@@ -33,6 +33,14 @@ public sealed class SseScanner(ISseSink sink)
 
     public long BytesRead { get; private set; }
 
+    /// <summary>Keep the first bench message's event as text (<see cref="Sample"/>), for the report.</summary>
+    public bool KeepSample { get; init; }
+
+    /// <summary>The first event that carried a bench message (seq ≥ 1), as received, when <see cref="KeepSample"/>.</summary>
+    public string? Sample { get; private set; }
+
+    private System.Text.StringBuilder? _sampleLines;
+
     /// <summary>Starts a new response (a reconnect); keeps the last event id.</summary>
     public void Reset()
     {
@@ -93,11 +101,20 @@ public sealed class SseScanner(ISseSink sink)
         {
             line = line[..^1];
         }
+        if (KeepSample && Sample is null)
+        {
+            (_sampleLines ??= new()).Append(System.Text.Encoding.UTF8.GetString(line)).Append('\n');
+        }
         if (line.IsEmpty)
         {
             if (_hasData)
             {
                 sink.OnEvent(_seq, System.Diagnostics.Stopwatch.GetTimestamp(), _eventBytes);
+            }
+            if (_sampleLines is not null && Sample is null)
+            {
+                Sample = _hasData && _seq >= 1 ? _sampleLines.ToString() : null;
+                _sampleLines.Clear();
             }
             _hasData = false;
             _seq = -1;
