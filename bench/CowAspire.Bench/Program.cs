@@ -115,7 +115,7 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
                     {
                         var label = $"{subject.Name.ToLowerInvariant()}-{(protocol == WireProtocol.Http2 ? "h2" : "h1")}-{streams}";
                         var seconds = TimeSpan.FromSeconds(Math.Min(options.ProfileSeconds, Math.Max(1, duration.TotalSeconds - 1)));
-                        profile = await Profiler.SampleAsync(subject.GatewayPids, seconds, Path.Combine(Path.GetDirectoryName(reportPath)!, "profiles"), label, token);
+                        profile = await Profiler.SampleAsync(subject.GatewayPids, seconds, Path.Combine(options.Repo, "bench", "out", "profiles"), label, token);
                     }
                     : null,
             };
