@@ -63,8 +63,10 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
             };
             if (options.Profile)
             {
-                // The runtime writes /tmp/perf-PID.map, so perf names JIT-compiled frames.
+                // The runtime writes /tmp/perf-PID.map, so perf names JIT-compiled frames; with W^X on, JIT code
+                // runs from a double-mapped memfd that perf cannot match to that map.
                 environment["DOTNET_PerfMapEnabled"] = "1";
+                environment["DOTNET_EnableWriteXorExecute"] = "0";
             }
             foreach (var (key, value) in options.CowAspireEnvironment)
             {
