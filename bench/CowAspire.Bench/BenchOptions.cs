@@ -104,6 +104,7 @@ public sealed class BenchOptions
           --rate 10                     messages per second
           --text-length 20              characters of quote text per message (20 ≈ 420 bytes per event)
           --connect-concurrency 64      connections set up at once
+          --streams-per-address 1000    client connections per loopback source address (127.0.0.2, .3, …)
           --warmup-streams 100          streams in the unmeasured warm-up round after each start (0 = none)
           --warmup-messages 20          messages in that round
           --systems cowaspire,nchan     which systems, in order
@@ -137,6 +138,7 @@ public sealed class BenchOptions
                 case "--seconds": options.Seconds = Positive(name, Value()); break;
                 case "--rate": options.Rate = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--text-length": options.TextLength = Math.Clamp(Positive(name, Value()), 16, 280); break;
+                case "--streams-per-address": Client.SourceAddresses.PerAddress = Positive(name, Value()); break;
                 case "--connect-concurrency": options.ConnectConcurrency = Positive(name, Value()); break;
                 case "--profile": options.Profile = true; break;
                 case "--profile-seconds": options.ProfileSeconds = Positive(name, Value()); break;

@@ -34,8 +34,8 @@ public sealed record SseEndpoint(IPEndPoint Server, string Path, WireProtocol Pr
 /// </summary>
 public static class SourceAddresses
 {
-    /// <summary>Connections per source address.</summary>
-    public const int PerAddress = 1000;
+    /// <summary>Connections per source address (--streams-per-address).</summary>
+    public static int PerAddress { get; set; } = 1000;
 
     // Linux: IPPROTO_IP / IP_BIND_ADDRESS_NO_PORT. Lets bind() pick the port at connect(), per destination, instead
     // of reserving a port of the address for every socket whatever its destination.
