@@ -50,7 +50,7 @@ public sealed class BenchOptions
     public int PrimerStreams { get; set; } = 100;
 
     /// <summary>Messages in the warm-up round.</summary>
-    public int PrimerMessages { get; set; } = 20;
+    public int PrimerMessages { get; set; } = 30;
 
     /// <summary>Runs of each scenario per system; the report shows the run least disturbed by other load.</summary>
     public int Repeat { get; set; } = 1;
@@ -106,7 +106,7 @@ public sealed class BenchOptions
           --connect-concurrency 64      connections set up at once
           --streams-per-address 1000    client connections per loopback source address (127.0.0.2, .3, …)
           --warmup-streams 100          streams in the unmeasured warm-up round after each start (0 = none)
-          --warmup-messages 20          messages in that round
+          --warmup-messages 30          messages in that round
           --systems cowaspire,nchan     which systems, in order
           --repeat 1                    runs per scenario and system (the least disturbed one is reported)
           --quiet-wait 15               seconds to wait before each run for the machine to be quiet

@@ -29,7 +29,7 @@ public static partial class Profiler
         var (_, rows) = await RunAsync("perf", ["report", "-i", data, "--stdio", "--no-children", "--sort", "dso,sym", "-g", "none", "-t", "|"], cancellationToken);
         var samples = Parse(rows);
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"By part (self time, share of the process's samples; perf data: `{Path.GetFileName(data)}`):");
+        md.AppendLine(CultureInfo.InvariantCulture, $"By part (self time, share of the process's samples over {seconds} s; perf data: `{Path.GetFileName(data)}`):");
         md.AppendLine();
         md.AppendLine("| part | share |");
         md.AppendLine("|---|---:|");

@@ -119,7 +119,10 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
                     ? async (duration, token) =>
                     {
                         var label = $"{subject.Name.ToLowerInvariant()}-{(protocol == WireProtocol.Http2 ? "h2" : "h1")}-{streams}";
-                        var seconds = TimeSpan.FromSeconds(Math.Min(options.ProfileSeconds, Math.Max(1, duration.TotalSeconds - 1)));
+                        // Skip the fan-out's first seconds (the last tier-ups of the JIT after the warm-up round), keep a second at the end.
+                        var skip = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds / 4));
+                        var seconds = TimeSpan.FromSeconds(Math.Min(options.ProfileSeconds, Math.Max(1, (duration - skip).TotalSeconds - 1)));
+                        await Task.Delay(skip, token);
                         profile = await Profiler.SampleAsync(subject.GatewayPids, seconds, Path.Combine(options.Repo, "bench", "out", "profiles"), label, token);
                     }
                     : null,

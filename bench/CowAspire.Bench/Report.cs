@@ -170,7 +170,7 @@ public static class Report
             {
                 if (profiled?.Profile is { } profile)
                 {
-                    md.AppendLine(Inv, $"**Where {profiled.System}'s gateway CPU went** ({profiled.GatewayLabel}; perf, {options.ProfileSeconds} s of the fan-out):");
+                    md.AppendLine(Inv, $"**Where {profiled.System}'s gateway CPU went** ({profiled.GatewayLabel}; perf, during the fan-out, from its third second):");
                     md.AppendLine();
                     md.AppendLine(profile);
                 }
