@@ -5,7 +5,7 @@
 # system, loads it and stops it.
 #
 #   bench/run.sh              # the full run: gateway alone and whole app × HTTP/2 and HTTP/1.1 (both over TLS) ×
-#                             # 1k/2k/5k/10k streams, one connection each, 10 events/s for 15 s (~20 min) → bench/REPORT.md
+#                             # 1k/2k/5k/10k streams, one connection each, 10 events/s for 4 + 12 s (~20 min) → bench/REPORT.md
 #   bench/run.sh --quick      # gateway alone, 200 and 500 streams, both protocols, 5 s each (~2 min)
 #                             # → bench/out/quick-REPORT.md (git-ignored: a noisy development run, not the report)
 #   bench/run.sh --profile    # also samples where the gateway's CPU goes (perf) at the largest size, into the report

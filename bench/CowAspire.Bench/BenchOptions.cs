@@ -29,7 +29,10 @@ public sealed class BenchOptions
     public IReadOnlyList<Target> Targets { get; set; } = [Target.Gateway, Target.App];
 
     /// <summary>Seconds of publishing per scenario (messages = rate × seconds).</summary>
-    public int Seconds { get; set; } = 15;
+    public int Seconds { get; set; } = 12;
+
+    /// <summary>Seconds of the same load, unmeasured, between the readiness message and the measured fan-out.</summary>
+    public int SettleSeconds { get; set; } = 4;
 
     /// <summary>Messages published per scenario (after one warm-up message that is not measured).</summary>
     public int Messages => (int)Math.Max(1, Math.Round(Rate * Seconds));
@@ -100,7 +103,8 @@ public sealed class BenchOptions
           --protocols h2,h1             subscriber protocols, both over TLS (h2 = HTTP/2, h1 = HTTP/1.1)
           --targets gateway,app         gateway = one Web replica on its own port vs nginx with 1 worker;
                                         app = the front door and two replicas vs nginx with 2 workers
-          --seconds 15                  seconds of publishing per scenario
+          --seconds 12                  seconds of measured publishing per scenario
+          --settle-seconds 4            seconds of the same load before it, unmeasured (steady state)
           --rate 10                     messages per second
           --text-length 20              characters of quote text per message (20 ≈ 420 bytes per event)
           --connect-concurrency 64      connections set up at once
@@ -136,6 +140,7 @@ public sealed class BenchOptions
                 case "--protocols": options.Protocols = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseProtocol)]; break;
                 case "--targets": options.Targets = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseTarget)]; break;
                 case "--seconds": options.Seconds = Positive(name, Value()); break;
+                case "--settle-seconds": options.SettleSeconds = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
                 case "--rate": options.Rate = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--text-length": options.TextLength = Math.Clamp(Positive(name, Value()), 16, 280); break;
                 case "--streams-per-address": Client.SourceAddresses.PerAddress = Positive(name, Value()); break;

@@ -100,6 +100,9 @@ public sealed class SystemResult
     /// <summary>Body bytes the subscribers received (SSE text after TLS, HTTP/2 framing and chunking), whole run.</summary>
     public long BodyBytes { get; set; }
 
+    /// <summary>Events with data the subscribers received, whatever phase (warm-up, settle, measured).</summary>
+    public long AllEvents { get; set; }
+
     /// <summary>One bench message's event exactly as a subscriber received it (SSE text).</summary>
     public string? SampleEvent { get; set; }
     public double LatencyP50Ms { get; set; }
@@ -111,6 +114,9 @@ public sealed class SystemResult
     public Snapshot? AfterConnect { get; set; }
     public Snapshot? Connected { get; set; }
     public Snapshot? End { get; set; }
+
+    /// <summary>After the settle phase: where the measured fan-out's CPU starts.</summary>
+    public Snapshot? Settled { get; set; }
     public long PeakGatewayRssKb { get; set; }
     public long PeakAllRssKb { get; set; }
     public string StopNotes { get; set; } = "";
@@ -127,7 +133,7 @@ public sealed class SystemResult
 
     public double StreamsPerSecond => ConnectSeconds > 0 ? Established / ConnectSeconds : double.NaN;
     public double AverageEventBytes => DataEvents > 0 ? (double)DataBytes / DataEvents : double.NaN;
-    public double WireBytesPerEvent => DataEvents > 0 ? (double)BodyBytes / DataEvents : double.NaN;
+    public double WireBytesPerEvent => AllEvents > 0 ? (double)BodyBytes / AllEvents : double.NaN;
     public double CompletenessPercent => Expected > 0 ? 100.0 * Delivered / Expected : double.NaN;
 
     /// <summary>Gateway memory added by the open streams, per stream, in KiB.</summary>
@@ -136,7 +142,7 @@ public sealed class SystemResult
 
     public double ConnectCpu(Func<Snapshot, double> cpu) => Idle is { } a && Connected is { } b ? cpu(b) - cpu(a) : double.NaN;
 
-    public double PublishCpu(Func<Snapshot, double> cpu) => Connected is { } a && End is { } b ? cpu(b) - cpu(a) : double.NaN;
+    public double PublishCpu(Func<Snapshot, double> cpu) => (Settled ?? Connected) is { } a && End is { } b ? cpu(b) - cpu(a) : double.NaN;
 
     /// <summary>CPU seconds the rest of the machine (other processes, kernel threads) used during the fan-out.</summary>
     public double OtherCpu => Math.Max(0, PublishCpu(s => s.MachineBusy) - PublishCpu(s => s.AllCpu) - PublishCpu(s => s.ClientCpu));
@@ -144,7 +150,7 @@ public sealed class SystemResult
     /// <summary>How busy all cores were during the fan-out, in percent.</summary>
     public double MachineBusyPercent => 100 * PublishCpu(s => s.MachineBusy) / PublishCpu(s => s.MachineTotal);
 
-    public string CpuByProcess => Connected is { } a && End is { } b
+    public string CpuByProcess => (Settled ?? Connected) is { } a && End is { } b
         ? string.Join(", ", b.CpuByProcess.Select(kv => $"{kv.Key} {(kv.Value - a.CpuByProcess.GetValueOrDefault(kv.Key)).ToString("F2", CultureInfo.InvariantCulture)}"))
         : "";
 

@@ -14,6 +14,9 @@ public static class Messages
 {
     private const string Marker = "BENCHSEQ";
 
+    /// <summary>Messages above this number are the settle phase's: published at the same rate, not measured.</summary>
+    public const int SettleBase = 900_000;
+
     private const string Filler =
         "the cow reads every quote aloud to the whole field while the gateway fans it out to each listening browser " +
         "at once and nobody in the barn misses a single word of it because the history keeps what was said ";

@@ -42,7 +42,9 @@ public static class Report
             `SslStream` on a plain socket, and reads the event stream with a scanner that finds event boundaries, ids and
             the `BENCHSEQ` number without allocating: its own CPU is reported ("client CPU per delivery") because on two
             cores it competes with the server. A stream counts as open once its first body bytes arrive; the run goes on
-            once every open stream has received one readiness message (not measured). Before that, each system, once
+            once every open stream has received one readiness message (not measured), then publishes at the same rate for
+            {options.SettleSeconds} s more, unmeasured, so the measured part is steady state (.NET's JIT was seen still tiering
+            up the write path for seconds after the warm-up round). Before that, each system, once
             started, gets one unmeasured warm-up round of the same kind ({options.PrimerStreams} streams, {options.PrimerMessages}
             messages), so neither is measured cold (.NET's JIT, first TLS handshakes, pools). Then {options.Messages} messages are
             published at {options.Rate.ToString(Inv)}/s, and the bench waits until every subscriber has every message or
@@ -73,8 +75,8 @@ public static class Report
             several runs, the tables show per system the run in which other processes used the least CPU; their first rows
             list every run.
 
-            **CPU per delivery** is the gateway's utime + stime (`/proc/PID/stat`) over the fan-out (first publish until
-            every message is in or the drain time has passed), divided by the events delivered. **RSS per stream** is the
+            **CPU per delivery** is the gateway's utime + stime (`/proc/PID/stat`) over the measured fan-out (after the
+            settle phase until every message is in or the drain time has passed), divided by the events delivered. **RSS per stream** is the
             gateway's VmRSS with K streams open (after the readiness message) less its VmRSS idle (after the warm-up round,
             no stream open), over K. **Latency** is from just before the publish request is sent to when the subscriber's
             scanner sees the end of the event, on one clock (the bench's `Stopwatch`). **Delivered** counts, per
