@@ -33,6 +33,9 @@ public static class SseConnection
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = "localhost",
+                // Separate browsers share no TLS session: every connection pays for a full handshake on both servers
+                // (with resumption, nginx resumed and Kestrel did not, which made set-up a comparison of caches).
+                AllowTlsResume = false,
                 ApplicationProtocols = [endpoint.Protocol == WireProtocol.Http2 ? SslApplicationProtocol.Http2 : SslApplicationProtocol.Http11],
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                     errors == SslPolicyErrors.None || (certificate is not null && endpoint.Trusts(certificate)),
