@@ -78,7 +78,7 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
                 listen 127.0.0.1:{{tlsPort}} ssl http2 reuseport;
                 ssl_certificate {{dir}}/cert.pem;
                 ssl_certificate_key {{dir}}/key.pem;
-                # As many streams on one connection as CowAspire's Kestrel allows (Streaming:MaxStreamsPerConnection).
+                # As many streams on one connection as CowAspire's Kestrel allows (the bench opens one per connection).
                 http2_max_concurrent_streams 1000;
                 location = /sub {
                   nchan_subscriber eventsource;

@@ -214,14 +214,18 @@ public static class Report
               Web replica → render (cowsay + HTML encoding, once per replica) → every stream, and every subscriber byte also
               crosses the AppHost's TCP front door (a user-space proxy: one more read and write per chunk). nchan keeps the
               message in nginx shared memory and hands it to its workers over IPC; nothing is persisted. The "gateway" rows
-              compare only the processes that hold the streams (Web ×2 vs nginx workers); the "all processes" rows include
-              the front door (in the AppHost), the Api and redis-server for CowAspire, and the nginx master for nchan.
+              compare only the processes that hold the streams (one Web replica vs one nginx worker when the gateway is
+              measured alone, both replicas vs {options.NginxWorkers} workers for the whole app); the "all processes" rows
+              include the front door (in the AppHost), the other replica, the Api and redis-server for CowAspire, and the
+              nginx master for nchan.
             * **CowAspire's limits were raised for the bench.** Behind the front door every stream arrives from the proxy's
               address, so the per-address stream cap (default 1000 per process) would refuse streams (the clients spread
               over loopback addresses, {Client.SourceAddresses.PerAddress} each, keep under it when they reach a replica directly): the AppHost was given
               {string.Join(", ", cowAspireEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`"))} (the values of the last scenario: the
               caps are set to twice the scenario's streams, never below their defaults). Nothing else was tuned: the
-              Web replicas run with their defaults (Server GC, Kestrel with `MaxStreamsPerConnection` 1000).
+              Web replicas run with their defaults (Server GC, Kestrel with `MaxStreamsPerConnection` 1000). With
+              `--profile`, CowAspire's processes also get `DOTNET_PerfMapEnabled=1` and `DOTNET_EnableWriteXorExecute=0`
+              (so perf can name JIT-compiled code), in every scenario of that run, not only the profiled ones.
             * **nginx is set up as a peer should be**: one worker against one replica, one per core against the whole app,
               `reuseport` on the subscriber listener so the kernel spreads connections over the workers (without it one
               worker took all of them in a trial run), `nchan_subscriber_first_message newest` (new subscribers get messages from
