@@ -48,6 +48,16 @@ var failures = 0;
 var openFiles = ProcStats.OpenFiles();
 var reportPath = Path.Combine(options.Repo, options.Report);
 Console.WriteLine($"Open-file limits of this process (children inherit them): soft {openFiles.Soft}, hard {openFiles.Hard}.");
+{
+    // A rough forecast from quick runs on this machine: ~12 s per run to start, warm up and stop a system, plus the
+    // publishing, plus connection set-up (~700 TLS connections a second with both client and server on two cores).
+    var runs = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Count(n => DescriptorsNeeded(t, n) <= openFiles.Soft))
+        * options.Systems.Count * options.Repeat;
+    var seconds = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Where(n => DescriptorsNeeded(t, n) <= openFiles.Soft)
+        .Sum(n => 12 + options.SettleSeconds + options.Seconds + (options.PrimerMessages / options.Rate) + (n / 700.0)))
+        * options.Systems.Count * options.Repeat;
+    Console.WriteLine($"{runs} runs, about {seconds / 60:F0} minutes (hard limit {options.MaxDuration.TotalSeconds:F0} s).");
+}
 
 foreach (var target in options.Targets)
 {
@@ -55,9 +65,8 @@ foreach (var target in options.Targets)
     {
         foreach (var streams in options.Streams)
         {
-            // Each client connection is a descriptor in the bench and in the gateway; the front door holds two per
-            // client (its side and the replica's). Past the limit the scenario would measure EMFILE, not fan-out.
-            var needed = (target == Target.App ? 2 * streams : streams) + 500;
+            // Past the limit the scenario would measure EMFILE, not fan-out.
+            var needed = DescriptorsNeeded(target, streams);
             if (needed > openFiles.Soft)
             {
                 var why = $"needs about {needed} open files per process, above this machine's limit of {openFiles.Soft} (ulimit -n; raising it needs CAP_SYS_RESOURCE)";
@@ -161,6 +170,10 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
     }
 }
 
+// Each client connection is a descriptor in the bench and in the gateway; the front door holds two per client (its
+// side and the replica's); 500 for everything else a process has open.
+static int DescriptorsNeeded(Target target, int streams) => (target == Target.App ? 2 * streams : streams) + 500;
+
 // Waits (bounded) until the machine is quiet; returns how busy it was over the last second, in percent.
 static async Task<double> WaitForQuietAsync(BenchOptions options, CancellationToken cancellationToken)
 {
@@ -168,7 +181,14 @@ static async Task<double> WaitForQuietAsync(BenchOptions options, CancellationTo
     while (true)
     {
         var before = ProcStats.MachineCpu();
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return double.NaN; // the run is over; the caller's next step reports why
+        }
         var after = ProcStats.MachineCpu();
         var busy = 100 * (after.Busy - before.Busy) / Math.Max(0.01, after.Total - before.Total);
         if (busy < options.QuietPercent || waited.Elapsed >= options.QuietWait)
