@@ -257,21 +257,24 @@ public static class Report
     {
         md.AppendLine("## Headline: CowAspire / nchan");
         md.AppendLine();
-        md.AppendLine("Each cell is the ratio CowAspire / nchan (below 1.0: CowAspire needs less) with both values, CowAspire's first.");
+        md.AppendLine("Each cell is the ratio CowAspire / nchan (below 1.0: CowAspire needs less) with both values, CowAspire's first. " +
+            "The gateway is the process(es) holding the streams: one Web replica or one nginx worker alone, both replicas or " +
+            "both workers for the whole app. All processes adds, for CowAspire, the AppHost (whose front door every whole-app " +
+            "byte crosses), the other replica, the Api and redis-server; for nchan, the nginx master.");
         md.AppendLine();
-        md.AppendLine("| scenario | gateway CPU per delivery | gateway RSS per stream | gateway RSS with streams | p50 latency | p99 latency | p99.9 latency | delivered | client CPU per delivery | machine busy during fan-out |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | gateway RSS with streams | p50 latency | p99 latency | p99.9 latency | delivered | client CPU per delivery | machine busy during fan-out |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var scenario in scenarios)
         {
             if (scenario.Skipped is not null)
             {
-                md.AppendLine(Inv, $"| {scenario.Title} | not run: {Cell(scenario.Skipped)} | | | | | | | | |");
+                md.AppendLine(Inv, $"| {scenario.Title} | not run: {Cell(scenario.Skipped)} | | | | | | | | | |");
                 continue;
             }
             var (c, n) = Pair(scenario);
             if (c is null && n is null)
             {
-                md.AppendLine(Inv, $"| {scenario.Title} | did not complete: {Cell(string.Join("; ", scenario.Runs.Where(r => r.Error is not null).Select(r => $"{r.System}: {r.Error}")))} | | | | | | | | |");
+                md.AppendLine(Inv, $"| {scenario.Title} | did not complete: {Cell(string.Join("; ", scenario.Runs.Where(r => r.Error is not null).Select(r => $"{r.System}: {r.Error}")))} | | | | | | | | | |");
                 continue;
             }
             // A system that did not complete shows as "—" on its side; the other's values still show.
@@ -279,6 +282,7 @@ public static class Report
             string Compare(Func<SystemResult, double> value, int digits, string unit) => Versus(Of(c, value), Of(n, value), digits, unit);
             md.AppendLine(Inv, $"| {scenario.Title} " +
                 $"| {Compare(r => r.CpuPerDeliveryUs(s => s.GatewayCpu), 1, "µs")} " +
+                $"| {Compare(r => r.CpuPerDeliveryUs(s => s.AllCpu), 1, "µs")} " +
                 $"| {Compare(r => r.RssPerStreamKb, 1, "KiB")} " +
                 $"| {Compare(r => (r.Connected?.GatewayRssKb ?? 0) / 1024.0, 0, "MiB")} " +
                 $"| {Compare(r => r.LatencyP50Ms, 1, "ms")} " +
