@@ -1,6 +1,17 @@
 using System.Globalization;
+using CowAspire.Bench.Client;
 
 namespace CowAspire.Bench;
+
+/// <summary>What serves the streams in a scenario.</summary>
+public enum Target
+{
+    /// <summary>One gateway process on its own endpoint: one Web replica (its own port), nginx with one worker.</summary>
+    Gateway,
+
+    /// <summary>The whole app: CowAspire's front door and two Web replicas, nginx with two workers.</summary>
+    App,
+}
 
 /// <summary>What one bench run does; every size and time limit can be set on the command line.</summary>
 public sealed class BenchOptions
@@ -9,28 +20,49 @@ public sealed class BenchOptions
     public string Repo { get; set; } = Directory.GetCurrentDirectory();
 
     /// <summary>One scenario per entry: that many concurrent SSE subscribers on each system.</summary>
-    public IReadOnlyList<int> Streams { get; set; } = [1000, 3000];
+    public IReadOnlyList<int> Streams { get; set; } = [1000, 2000, 5000, 10_000];
+
+    /// <summary>Subscriber protocols, one scenario each (both over TLS).</summary>
+    public IReadOnlyList<WireProtocol> Protocols { get; set; } = [WireProtocol.Http2, WireProtocol.Http11];
+
+    /// <summary>What serves the streams, one scenario each.</summary>
+    public IReadOnlyList<Target> Targets { get; set; } = [Target.Gateway, Target.App];
+
+    /// <summary>Seconds of publishing per scenario (messages = rate × seconds).</summary>
+    public int Seconds { get; set; } = 12;
+
+    /// <summary>Seconds of the same load, unmeasured, between the readiness message and the measured fan-out.</summary>
+    public int SettleSeconds { get; set; } = 4;
 
     /// <summary>Messages published per scenario (after one warm-up message that is not measured).</summary>
-    public int Messages { get; set; } = 200;
+    public int Messages => (int)Math.Max(1, Math.Round(Rate * Seconds));
 
     /// <summary>Publish rate, messages per second.</summary>
-    public double Rate { get; set; } = 20;
+    public double Rate { get; set; } = 10;
 
-    /// <summary>HTTP/2 streams multiplexed on one client connection.</summary>
-    public int StreamsPerConnection { get; set; } = 100;
+    /// <summary>
+    /// Characters of quote text per message (the bench marker included). 20 makes one rendered cowsay quote of
+    /// about 420 bytes on the wire per event (a one-line bubble, the cow, the HTML around it, the SSE fields).
+    /// </summary>
+    public int TextLength { get; set; } = 20;
 
-    /// <summary>Characters of quote text per message (the bench marker included); CowAspire allows up to 280.</summary>
-    public int TextLength { get; set; } = 180;
+    /// <summary>Client connections being set up (TCP + TLS) at once; a browser crowd arrives spread out, not in one burst.</summary>
+    public int ConnectConcurrency { get; set; } = 64;
 
     /// <summary>Streams in the unmeasured warm-up round each system gets after it starts (0 = none).</summary>
-    public int PrimerStreams { get; set; } = 200;
+    public int PrimerStreams { get; set; } = 100;
 
     /// <summary>Messages in the warm-up round.</summary>
-    public int PrimerMessages { get; set; } = 50;
+    public int PrimerMessages { get; set; } = 30;
 
     /// <summary>Runs of each scenario per system; the report shows the run least disturbed by other load.</summary>
-    public int Repeat { get; set; } = 2;
+    public int Repeat { get; set; } = 1;
+
+    /// <summary>Samples where the gateway's CPU goes (perf, with .NET's perf map) during one scenario per protocol.</summary>
+    public bool Profile { get; set; }
+
+    /// <summary>Seconds of profiling per profiled scenario.</summary>
+    public int ProfileSeconds { get; set; } = 10;
 
     /// <summary>Before each run, wait up to this long for the machine to be quiet (see QuietPercent).</summary>
     public TimeSpan QuietWait { get; set; } = TimeSpan.FromSeconds(15);
@@ -41,21 +73,18 @@ public sealed class BenchOptions
     /// <summary>Which systems to run, in this order: cowaspire, nchan.</summary>
     public IReadOnlyList<string> Systems { get; set; } = ["cowaspire", "nchan"];
 
-    /// <summary>"2" (HTTP/2 over TLS) or "1.1" (HTTP/1.1 over TLS, one connection per stream) for nchan.</summary>
-    public string NchanHttp { get; set; } = "2";
-
-    /// <summary>nginx worker processes (the peer of CowAspire's two Web replicas).</summary>
+    /// <summary>nginx worker processes in the whole-app scenarios (the peer of CowAspire's two Web replicas).</summary>
     public int NginxWorkers { get; set; } = 2;
 
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(90);
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(90);
     public TimeSpan WarmupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long after the last publish the bench waits for stragglers.</summary>
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The whole run stops (and cleans up) after this, whatever it is doing.</summary>
-    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Where the Markdown report goes (relative to the repository).</summary>
     public string Report { get; set; } = "bench/REPORT.md";
@@ -70,21 +99,27 @@ public sealed class BenchOptions
         CowAspire.Bench — CowAspire vs nginx+nchan SSE fan-out, loopback only.
 
           --repo DIR                    repository root (default: current directory)
-          --streams 1000,3000           concurrent subscribers, one scenario each
-          --messages 200                messages per scenario (plus one unmeasured readiness message)
-          --rate 20                     messages per second
-          --streams-per-connection 100  HTTP/2 streams per client connection
-          --text-length 180             characters of quote text per message (≤ 280)
-          --warmup-streams 200          streams in the unmeasured warm-up round after each start (0 = none)
-          --warmup-messages 50          messages in that round
+          --streams 1000,2000,5000,10000  concurrent subscribers, one client connection each, one scenario each
+          --protocols h2,h1             subscriber protocols, both over TLS (h2 = HTTP/2, h1 = HTTP/1.1)
+          --targets gateway,app         gateway = one Web replica on its own port vs nginx with 1 worker;
+                                        app = the front door and two replicas vs nginx with 2 workers
+          --seconds 12                  seconds of measured publishing per scenario
+          --settle-seconds 4            seconds of the same load before it, unmeasured (steady state)
+          --rate 10                     messages per second
+          --text-length 20              characters of quote text per message (20 ≈ 420 bytes per event)
+          --connect-concurrency 64      connections set up at once
+          --streams-per-address 1000    client connections per loopback source address (127.0.0.2, .3, …)
+          --warmup-streams 100          streams in the unmeasured warm-up round after each start (0 = none)
+          --warmup-messages 30          messages in that round
           --systems cowaspire,nchan     which systems, in order
-          --repeat 2                    runs per scenario and system (the least disturbed one is reported)
+          --repeat 1                    runs per scenario and system (the least disturbed one is reported)
           --quiet-wait 15               seconds to wait before each run for the machine to be quiet
           --quiet-percent 25            quiet = all cores less busy than this (percent, over 1 s)
-          --nchan-http 2|1.1            nchan subscriber protocol (TLS either way)
-          --nginx-workers 2             nginx worker processes
-          --drain-timeout 15            seconds to wait for stragglers after the last publish
-          --max-seconds 600             hard limit for the whole run
+          --nginx-workers 2             nginx worker processes in the whole-app scenarios
+          --drain-timeout 10            seconds to wait for stragglers after the last publish
+          --profile                     sample the gateway's CPU with perf (largest size, each protocol, both systems)
+          --profile-seconds 10          seconds of sampling per profiled scenario
+          --max-seconds 1800            hard limit for the whole run
           --env KEY=VALUE               extra environment for the AppHost (repeatable)
           --report bench/REPORT.md      report path (relative to --repo)
           --command "..."               command line quoted in the report
@@ -102,23 +137,22 @@ public sealed class BenchOptions
             {
                 case "--repo": options.Repo = Path.GetFullPath(Value()); break;
                 case "--streams": options.Streams = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => Positive(name, s))]; break;
-                case "--messages": options.Messages = Positive(name, Value()); break;
+                case "--protocols": options.Protocols = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseProtocol)]; break;
+                case "--targets": options.Targets = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseTarget)]; break;
+                case "--seconds": options.Seconds = Positive(name, Value()); break;
+                case "--settle-seconds": options.SettleSeconds = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
                 case "--rate": options.Rate = double.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--streams-per-connection": options.StreamsPerConnection = Positive(name, Value()); break;
-                case "--text-length": options.TextLength = Math.Clamp(Positive(name, Value()), 20, 280); break;
+                case "--text-length": options.TextLength = Math.Clamp(Positive(name, Value()), 16, 280); break;
+                case "--streams-per-address": Client.SourceAddresses.PerAddress = Positive(name, Value()); break;
+                case "--connect-concurrency": options.ConnectConcurrency = Positive(name, Value()); break;
+                case "--profile": options.Profile = true; break;
+                case "--profile-seconds": options.ProfileSeconds = Positive(name, Value()); break;
                 case "--warmup-streams": options.PrimerStreams = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
                 case "--warmup-messages": options.PrimerMessages = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
                 case "--repeat": options.Repeat = Positive(name, Value()); break;
                 case "--quiet-wait": options.QuietWait = TimeSpan.FromSeconds(int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture)); break;
                 case "--quiet-percent": options.QuietPercent = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--systems": options.Systems = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim().ToLowerInvariant())]; break;
-                case "--nchan-http":
-                    options.NchanHttp = Value();
-                    if (options.NchanHttp is not ("1.1" or "2"))
-                    {
-                        throw new ArgumentException("--nchan-http is 2 or 1.1.");
-                    }
-                    break;
                 case "--nginx-workers": options.NginxWorkers = Positive(name, Value()); break;
                 case "--drain-timeout": options.DrainTimeout = TimeSpan.FromSeconds(Positive(name, Value())); break;
                 case "--max-seconds": options.MaxDuration = TimeSpan.FromSeconds(Positive(name, Value())); break;
@@ -150,6 +184,20 @@ public sealed class BenchOptions
         }
         return options;
     }
+
+    private static WireProtocol ParseProtocol(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "h2" or "2" or "http2" => WireProtocol.Http2,
+        "h1" or "1.1" or "http1.1" or "http1" => WireProtocol.Http11,
+        _ => throw new ArgumentException($"Unknown protocol '{value}' (h2, h1)."),
+    };
+
+    private static Target ParseTarget(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "gateway" => Target.Gateway,
+        "app" => Target.App,
+        _ => throw new ArgumentException($"Unknown target '{value}' (gateway, app)."),
+    };
 
     private static int Positive(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0

@@ -24,6 +24,9 @@ public sealed class ChildProcess : IDisposable
         _onLine = onLine;
     }
 
+    /// <summary>The bench's own socket setting (Program.cs), never passed on to a server.</summary>
+    public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -45,6 +48,7 @@ public sealed class ChildProcess : IDisposable
         {
             info.ArgumentList.Add(argument);
         }
+        info.Environment.Remove(InlineCompletions);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

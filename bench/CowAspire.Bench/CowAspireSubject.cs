@@ -9,15 +9,18 @@ namespace CowAspire.Bench;
 
 /// <summary>
 /// CowAspire as built: the Release AppHost started as a process (it starts redis-server, the Api and two Web
-/// replicas behind its TCP front door). Subscribers use the front door's HTTPS address; messages are POSTed to the
-/// Api (found through the dashboard's JSON API), since the Web gateway rate-limits POST /quotes.
+/// replicas behind its TCP front door). Subscribers use the front door's HTTPS address (<see cref="Target.App"/>) or
+/// the first replica's own HTTPS address, as the dashboard's <c>/api/resources</c> lists it (<see cref="Target.Gateway"/>:
+/// the gateway measured on its own; the other replica idles, subscribed to Redis, and is not counted as gateway).
+/// Messages are POSTed to the Api (found through the same API), since the Web gateway rate-limits POST /quotes.
 /// </summary>
-public sealed partial class CowAspireSubject(BenchOptions options, int streams) : ISubject
+public sealed partial class CowAspireSubject(BenchOptions options, int streams, Target target) : ISubject
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
     private ChildProcess? _appHost;
     private Uri? _api;
     private readonly List<(string Name, int Pid)> _services = [];
+    private (string Name, int Pid, Uri Url)? _replica;
     private HashSet<string>? _devCertificates;
 
     /// <summary>The extension that marks ASP.NET Core's HTTPS development certificate.</summary>
@@ -25,15 +28,17 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams) 
 
     public string Name => "CowAspire";
 
-    public string GatewayLabel => "Web replicas (2 processes)";
+    public string GatewayLabel => target == Target.Gateway
+        ? $"Web replica {_replica?.Name} alone, on its own port (1 process)"
+        : "Web replicas behind the front door (2 processes)";
 
     public string AllLabel => "AppHost (front door) + Web ×2 + Api + redis-server";
 
     public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
 
-    public Version SubscribeVersion => System.Net.HttpVersion.Version20;
-
-    public IReadOnlyList<int> GatewayPids => [.. _services.Where(s => s.Name.StartsWith("web-", StringComparison.Ordinal)).Select(s => s.Pid)];
+    public IReadOnlyList<int> GatewayPids => target == Target.Gateway && _replica is { } replica
+        ? [replica.Pid]
+        : [.. _services.Where(s => s.Name.StartsWith("web-", StringComparison.Ordinal)).Select(s => s.Pid)];
 
     public IReadOnlyList<int> AllPids => [.. Processes.Select(p => p.Pid)];
 
@@ -56,6 +61,13 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams) 
                 ["Limits__MaxStreamsPerAddress"] = Math.Max(1000, streams * 2).ToString(CultureInfo.InvariantCulture),
                 ["Limits__MaxStreams"] = Math.Max(10_000, streams * 2).ToString(CultureInfo.InvariantCulture),
             };
+            if (options.Profile)
+            {
+                // The runtime writes /tmp/perf-PID.map, so perf names JIT-compiled frames; with W^X on, JIT code
+                // runs from a double-mapped memfd that perf cannot match to that map.
+                environment["DOTNET_PerfMapEnabled"] = "1";
+                environment["DOTNET_EnableWriteXorExecute"] = "0";
+            }
             foreach (var (key, value) in options.CowAspireEnvironment)
             {
                 environment[key] = value;
@@ -118,7 +130,18 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams) 
             var name = resource.GetProperty("name").GetString() ?? "";
             if (resource.GetProperty("pid").ValueKind == JsonValueKind.Number)
             {
-                _services.Add((name, resource.GetProperty("pid").GetInt32()));
+                var pid = resource.GetProperty("pid").GetInt32();
+                _services.Add((name, pid));
+                if (resource.GetProperty("resource").GetString() == "web" && _replica is null)
+                {
+                    foreach (var endpoint in resource.GetProperty("endpoints").EnumerateArray())
+                    {
+                        if (endpoint.GetProperty("name").GetString() == "https")
+                        {
+                            _replica = (name, pid, new Uri(endpoint.GetProperty("replicaUrl").GetString()!));
+                        }
+                    }
+                }
             }
             if (resource.GetProperty("resource").GetString() == "api")
             {
@@ -131,9 +154,13 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams) 
                 }
             }
         }
-        if (_api is null || GatewayPids.Count == 0)
+        if (_api is null || GatewayPids.Count == 0 || _replica is null)
         {
-            throw new InvalidOperationException($"The dashboard did not list the Api's http endpoint and the Web replicas: {resources.RootElement}");
+            throw new InvalidOperationException($"The dashboard did not list the Api's http endpoint and the Web replicas' https endpoints: {resources.RootElement}");
+        }
+        if (target == Target.Gateway)
+        {
+            SubscribeUrl = new Uri(_replica.Value.Url, "/events");
         }
     }
 

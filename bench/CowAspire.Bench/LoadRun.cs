@@ -1,17 +1,17 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.ServerSentEvents;
+using CowAspire.Bench.Client;
 
 namespace CowAspire.Bench;
 
 /// <summary>
-/// One system, one scenario: open K SSE streams (K/100 HTTP/2 connections, 100 streams each), wait until every
-/// stream is subscribed (the first bytes of its body have arrived) and has received a warm-up message, publish M
-/// messages at a fixed rate, wait for them all to arrive (or the drain time to pass), then close everything.
-/// Subscribers behave as EventSource does: when a stream ends or breaks they reconnect with Last-Event-ID.
-/// The subject is started before and stopped after (by the caller), so one system can take a warm-up round first.
+/// One system, one scenario: open K SSE streams, each on its own TCP + TLS connection from its own client (as K
+/// browsers), at most <see cref="BenchOptions.ConnectConcurrency"/> being set up at once; wait until every stream
+/// is subscribed (its first body bytes have arrived) and has received a warm-up message; publish M messages at a
+/// fixed rate; wait for them all to arrive (or the drain time to pass); then close everything. Subscribers behave
+/// as EventSource does: when a stream ends or breaks they reconnect with Last-Event-ID. The subject is started
+/// before and stopped after (by the caller), so one system can take a warm-up round first.
 /// </summary>
-public sealed class LoadRun(ISubject subject, BenchOptions options, int streams, int messages, bool primer = false)
+public sealed class LoadRun(ISubject subject, BenchOptions options, WireProtocol protocol, int streams, int messages, bool primer = false)
 {
     private readonly int _messages = messages;
     private readonly Subscriber[] _subscribers = new Subscriber[streams];
@@ -24,6 +24,9 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
     private int _failed;
     private int _warmedUp;
     private int _delivered;
+
+    /// <summary>Runs while the fan-out is under way (the profiler), given the time it has.</summary>
+    public Func<TimeSpan, CancellationToken, Task>? DuringFanOut { get; init; }
 
     public async Task<SystemResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -39,18 +42,17 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         result.Idle = Snapshot.Take(subject);
 
-        // Connect.
-        var connections = (streams + options.StreamsPerConnection - 1) / options.StreamsPerConnection;
-        var handlers = Enumerable.Range(0, connections).Select(_ => new HttpMessageInvoker(NewHandler(subject))).ToArray();
+        var endpoint = SseEndpoint.From(subject.SubscribeUrl, protocol, subject.Trusts);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var gate = new SemaphoreSlim(options.ConnectConcurrency);
         var connectStart = Stopwatch.GetTimestamp();
         var tasks = new Task[streams];
         for (var i = 0; i < streams; i++)
         {
-            var subscriber = _subscribers[i] = new Subscriber(i);
-            var invoker = handlers[i / options.StreamsPerConnection];
-            tasks[i] = Task.Run(() => SubscribeAsync(subscriber, invoker, stop.Token), CancellationToken.None);
+            var subscriber = _subscribers[i] = new Subscriber(this, i);
+            tasks[i] = Task.Run(() => SubscribeAsync(subscriber, endpoint, gate, stop.Token), CancellationToken.None);
         }
+        Task? during = null;
         try
         {
             await WaitUntilAsync(() => Volatile.Read(ref _established) + Volatile.Read(ref _failed) >= streams, options.ConnectTimeout, cancellationToken);
@@ -58,13 +60,13 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
             result.Failed = streams - _established;
             var lastFirstByte = _subscribers.Where(s => s.FirstByte != 0).Select(s => s.FirstByte).DefaultIfEmpty(connectStart).Max();
             result.ConnectSeconds = Stopwatch.GetElapsedTime(connectStart, lastFirstByte).TotalSeconds;
-            result.Connections = connections;
-            result.Protocols = string.Join(", ", _subscribers.Where(s => s.Version is not null).GroupBy(s => s.Version!.ToString())
-                .Select(g => $"HTTP/{g.Key} ×{g.Count()}"));
+            result.Connections = streams;
+            result.Protocols = SseEndpoint.Name(protocol);
             result.OpenFailures = string.Join(", ", _subscribers.Where(s => s.FailedStatus is not null).GroupBy(s => s.FailedStatus)
                 .Select(g => $"{g.Key} ×{g.Count()}"));
             result.AfterConnect = Snapshot.Take(subject);
-            Console.WriteLine($"  {subject.Name}{(primer ? " (warm-up round)" : "")}: {result.Established}/{streams} streams on {connections} connections in {result.ConnectSeconds:F2} s");
+            Console.WriteLine($"  {subject.Name}{(primer ? " (warm-up round)" : "")}: {result.Established}/{streams} streams, one connection each " +
+                $"({SseEndpoint.Name(protocol)}), in {result.ConnectSeconds:F2} s{(result.OpenFailures.Length > 0 ? $"; failed: {result.OpenFailures}" : "")}");
 
             // Warm-up: one message every subscribed stream must see before measuring starts.
             _sent[0] = Stopwatch.GetTimestamp();
@@ -74,20 +76,18 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             result.Connected = Snapshot.Take(subject);
 
+            // Settle: the same load, unmeasured, so the measured fan-out is steady state (a profile showed .NET's JIT
+            // still tiering up the write path for seconds after a small warm-up round, at 18 % of the gateway's CPU).
+            await PublishAtRateAsync(Messages.SettleBase + 1, (int)Math.Round(options.SettleSeconds * options.Rate), null, cancellationToken);
+            result.Settled = Snapshot.Take(subject);
+
             // Publish M messages at the rate, without waiting for one publish to finish before the next is due.
-            var publishes = new List<Task<(int Status, double Ms)>>(_messages);
             var publishStart = Stopwatch.GetTimestamp();
-            for (var seq = 1; seq <= _messages; seq++)
+            if (DuringFanOut is { } profiler)
             {
-                var due = TimeSpan.FromSeconds((seq - 1) / options.Rate) - Stopwatch.GetElapsedTime(publishStart);
-                if (due > TimeSpan.Zero)
-                {
-                    await Task.Delay(due, cancellationToken);
-                }
-                _sent[seq] = Stopwatch.GetTimestamp();
-                publishes.Add(TimedPublishAsync(seq, cancellationToken));
+                during = profiler(TimeSpan.FromSeconds(_messages / options.Rate), cancellationToken);
             }
-            var publishDone = await Task.WhenAll(publishes);
+            var publishDone = await PublishAtRateAsync(1, _messages, _sent, cancellationToken);
             result.PublishSeconds = Stopwatch.GetElapsedTime(publishStart).TotalSeconds;
             result.PublishFailures = publishDone.Count(p => p.Status is < 200 or > 299);
             result.PublishP50Ms = Percentile([.. publishDone.Select(p => p.Ms).Order()], 0.50);
@@ -100,10 +100,10 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
         finally
         {
             await stop.CancelAsync();
-            await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None));
-            foreach (var handler in handlers)
+            await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(TimeSpan.FromSeconds(15), CancellationToken.None));
+            if (during is not null)
             {
-                handler.Dispose();
+                await Task.WhenAny(during, Task.Delay(TimeSpan.FromSeconds(30), CancellationToken.None));
             }
             result.PeakGatewayRssKb = sampler.PeakGatewayKb;
             result.PeakAllRssKb = sampler.PeakAllKb;
@@ -111,6 +111,27 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
 
         Tally(result);
         return result;
+    }
+
+    /// <summary>Publishes <paramref name="count"/> messages from <paramref name="first"/> at the rate, without waiting for one publish to finish before the next is due.</summary>
+    private async Task<(int Status, double Ms)[]> PublishAtRateAsync(int first, int count, long[]? sent, CancellationToken cancellationToken)
+    {
+        var publishes = new List<Task<(int Status, double Ms)>>(count);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / options.Rate) - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, cancellationToken);
+            }
+            if (sent is not null)
+            {
+                sent[first + i] = Stopwatch.GetTimestamp();
+            }
+            publishes.Add(TimedPublishAsync(first + i, cancellationToken));
+        }
+        return await Task.WhenAll(publishes);
     }
 
     private async Task<(int Status, double Ms)> TimedPublishAsync(int seq, CancellationToken cancellationToken)
@@ -155,17 +176,11 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
             result.Duplicates += s.Duplicates;
             result.Reconnects += s.Reconnects;
             result.OtherEvents += s.Other;
-            result.DataBytes += s.DataBytes;
+            result.DataBytes += s.EventBytes;
             result.DataEvents += s.DataEvents;
-            result.BodyReads += s.Reads;
-            result.BodyBytes += s.BytesRead;
-        }
-        // Per client connection: the median latency of its slowest and fastest, to tell one stalled connection from a slow server.
-        var perConnection = Enumerable.Range(0, (streams + options.StreamsPerConnection - 1) / options.StreamsPerConnection)
-            .Select(c => ConnectionMedian(c)).Where(double.IsFinite).Order().ToList();
-        if (perConnection.Count > 0)
-        {
-            result.ConnectionMedianSpread = $"{perConnection[0]:F0} – {perConnection[^1]:F0}";
+            result.BodyBytes += s.Scanner.BytesRead;
+            result.AllEvents += s.AllEvents;
+            result.SampleEvent ??= s.Scanner.Sample;
         }
         result.Delivered = latencies.Count;
         result.Expected = (long)result.Established * _messages;
@@ -178,107 +193,54 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
         result.LatencyMaxMs = latencies.Count > 0 ? latencies[^1] : double.NaN;
     }
 
-    private double ConnectionMedian(int connection)
-    {
-        var values = new List<double>();
-        var first = connection * options.StreamsPerConnection;
-        for (var i = first; i < Math.Min(streams, first + options.StreamsPerConnection); i++)
-        {
-            for (var seq = 1; seq <= _messages; seq++)
-            {
-                var at = _received[(i * (_messages + 1)) + seq];
-                if (at != 0)
-                {
-                    values.Add(Stopwatch.GetElapsedTime(_sent[seq], at).TotalMilliseconds);
-                }
-            }
-        }
-        values.Sort();
-        return Percentile(values, 0.5);
-    }
-
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private async Task SubscribeAsync(Subscriber s, HttpMessageInvoker invoker, CancellationToken stop)
+    private async Task SubscribeAsync(Subscriber s, SseEndpoint endpoint, SemaphoreSlim gate, CancellationToken stop)
     {
-        string? lastEventId = null;
+        var source = SourceAddresses.For(s.Index);
         var first = true;
         while (!stop.IsCancellationRequested)
         {
             var reconnectDelay = TimeSpan.FromSeconds(1);
+            // Only the set-up (TCP + TLS) holds the gate; the stream then lives on without it.
+            var held = 0;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, subject.SubscribeUrl)
-                {
-                    Version = subject.SubscribeVersion,
-                    VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-                };
-                request.Headers.Accept.ParseAdd("text/event-stream");
-                if (lastEventId is not null)
-                {
-                    request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
-                }
-                using var response = await invoker.SendAsync(request, stop);
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    if (first)
-                    {
-                        s.FailedStatus = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        Interlocked.Increment(ref _failed);
-                        return;
-                    }
-                    s.Errors++;
-                }
-                else
-                {
-                    s.Version = response.Version;
-                    var body = await response.Content.ReadAsStreamAsync(stop);
-                    await using var signalling = new FirstReadStream(body, () =>
-                    {
-                        if (s.FirstByte == 0)
-                        {
-                            s.FirstByte = Stopwatch.GetTimestamp();
-                            Interlocked.Increment(ref _established);
-                        }
-                    }, read =>
-                    {
-                        s.Reads++;
-                        s.BytesRead += read;
-                    });
-                    first = false;
-                    var parser = SseParser.Create(signalling, static (_, data) => new Received(Messages.ParseSeq(data), Stopwatch.GetTimestamp(), data.Length));
-                    await foreach (var item in parser.EnumerateAsync(stop))
-                    {
-                        if (item.EventId is { Length: > 0 } id)
-                        {
-                            lastEventId = id;
-                        }
-                        Record(s, item.Data);
-                    }
-                    if (parser.ReconnectionInterval > TimeSpan.Zero && parser.ReconnectionInterval < TimeSpan.FromSeconds(5))
-                    {
-                        reconnectDelay = parser.ReconnectionInterval;
-                    }
-                }
+                await gate.WaitAsync(stop);
+                held = 1;
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-            {
-                if (first)
+            var outcome = await SseConnection.RunAsync(endpoint, source, s.Scanner, s.Scanner.LastEventId,
+                () =>
                 {
-                    s.FailedStatus = ex.GetType().Name;
-                    Interlocked.Increment(ref _failed);
-                    return;
-                }
-                s.Errors++;
+                    if (Interlocked.Exchange(ref held, 0) == 1)
+                    {
+                        gate.Release();
+                    }
+                }, stop);
+            if (Interlocked.Exchange(ref held, 0) == 1)
+            {
+                gate.Release();
             }
             if (stop.IsCancellationRequested)
             {
                 return;
+            }
+            if (first && s.FirstByte == 0)
+            {
+                // Never subscribed: a refusal (status) or a failure to connect. Counted, not retried.
+                s.FailedStatus = outcome.Error ?? outcome.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Interlocked.Increment(ref _failed);
+                return;
+            }
+            first = false;
+            if (outcome.Error is not null || outcome.Status != 200)
+            {
+                s.Errors++;
             }
             s.Reconnects++;
             try
@@ -292,23 +254,27 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
         }
     }
 
-    private void Record(Subscriber s, Received r)
+    private void Record(Subscriber s, int seq, long timestamp, int bytes)
     {
-        if (r.Seq < 0 || r.Seq > _messages)
+        if (seq > Messages.SettleBase)
+        {
+            return; // the settle phase's messages: delivered, not measured
+        }
+        if (seq < 0 || seq > _messages)
         {
             s.Other++;
             return;
         }
-        ref var slot = ref _received[(s.Index * (_messages + 1)) + r.Seq];
+        ref var slot = ref _received[(s.Index * (_messages + 1)) + seq];
         if (slot != 0)
         {
             s.Duplicates++;
             return;
         }
-        slot = r.Timestamp;
-        s.DataBytes += r.Length;
+        slot = timestamp;
+        s.EventBytes += bytes;
         s.DataEvents++;
-        if (r.Seq == 0)
+        if (seq == 0)
         {
             Interlocked.Increment(ref _warmedUp);
         }
@@ -317,22 +283,6 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
             Interlocked.Increment(ref _delivered);
         }
     }
-
-    private static SocketsHttpHandler NewHandler(ISubject subject) => new()
-    {
-        // One handler per group of streams, one connection per handler: the layout is fixed by the bench, not by the
-        // servers' SETTINGS_MAX_CONCURRENT_STREAMS (1000 on both, which would put 1000 streams on one connection).
-        EnableMultipleHttp2Connections = false,
-        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-        // Loopback servers with their own certificates: accept exactly those (the dev certificate, the run's own).
-        SslOptions =
-        {
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                errors == System.Net.Security.SslPolicyErrors.None || (certificate is not null && subject.Trusts(certificate)),
-        },
-    };
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -343,21 +293,45 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, int streams,
         }
     }
 
-    private readonly record struct Received(int Seq, long Timestamp, int Length);
-
-    private sealed class Subscriber(int index)
+    /// <summary>One client: its connection's scanner and what it received. Touched by its own read loop only.</summary>
+    private sealed class Subscriber : ISseSink
     {
-        public int Index { get; } = index;
-        public long FirstByte { get; set; }
-        public Version? Version { get; set; }
+        private readonly LoadRun _run;
+
+        public Subscriber(LoadRun run, int index)
+        {
+            _run = run;
+            Index = index;
+            Scanner = new SseScanner(this) { KeepSample = index == 0 };
+        }
+
+        public int Index { get; }
+        public SseScanner Scanner { get; }
+        public long FirstByte { get; private set; }
         public string? FailedStatus { get; set; }
         public int Duplicates { get; set; }
         public int Reconnects { get; set; }
         public int Errors { get; set; }
         public int Other { get; set; }
-        public long DataBytes { get; set; }
+        public long EventBytes { get; set; }
         public int DataEvents { get; set; }
-        public long Reads { get; set; }
-        public long BytesRead { get; set; }
+
+        public void OnFirstBytes()
+        {
+            if (FirstByte == 0)
+            {
+                FirstByte = Stopwatch.GetTimestamp();
+                Interlocked.Increment(ref _run._established);
+            }
+        }
+
+        /// <summary>Every event with data, the warm-up and settle phases' included (for bytes per event on the wire).</summary>
+        public long AllEvents { get; private set; }
+
+        public void OnEvent(int seq, long timestamp, int bytes)
+        {
+            AllEvents++;
+            _run.Record(this, seq, timestamp, bytes);
+        }
     }
 }

@@ -97,12 +97,14 @@ public sealed class SystemResult
     public long DataBytes { get; set; }
     public long DataEvents { get; set; }
 
-    /// <summary>Reads of the response bodies and the bytes they returned (SSE text, after TLS and HTTP/2), whole run.</summary>
-    public long BodyReads { get; set; }
-
-    /// <summary>The lowest and highest per-connection median latency (ms).</summary>
-    public string ConnectionMedianSpread { get; set; } = "";
+    /// <summary>Body bytes the subscribers received (SSE text after TLS, HTTP/2 framing and chunking), whole run.</summary>
     public long BodyBytes { get; set; }
+
+    /// <summary>Events with data the subscribers received, whatever phase (warm-up, settle, measured).</summary>
+    public long AllEvents { get; set; }
+
+    /// <summary>One bench message's event exactly as a subscriber received it (SSE text).</summary>
+    public string? SampleEvent { get; set; }
     public double LatencyP50Ms { get; set; }
     public double LatencyP90Ms { get; set; }
     public double LatencyP99Ms { get; set; }
@@ -112,9 +114,15 @@ public sealed class SystemResult
     public Snapshot? AfterConnect { get; set; }
     public Snapshot? Connected { get; set; }
     public Snapshot? End { get; set; }
+
+    /// <summary>After the settle phase: where the measured fan-out's CPU starts.</summary>
+    public Snapshot? Settled { get; set; }
     public long PeakGatewayRssKb { get; set; }
     public long PeakAllRssKb { get; set; }
     public string StopNotes { get; set; } = "";
+
+    /// <summary>Where the gateway's CPU went during the fan-out (Markdown), when profiled.</summary>
+    public string? Profile { get; set; }
     public string? Error { get; set; }
 
     /// <summary>Which run of the scenario this was (1-based).</summary>
@@ -125,8 +133,7 @@ public sealed class SystemResult
 
     public double StreamsPerSecond => ConnectSeconds > 0 ? Established / ConnectSeconds : double.NaN;
     public double AverageEventBytes => DataEvents > 0 ? (double)DataBytes / DataEvents : double.NaN;
-    public double WireBytesPerEvent => DataEvents > 0 ? (double)BodyBytes / DataEvents : double.NaN;
-    public double ReadsPerEvent => DataEvents > 0 ? (double)BodyReads / DataEvents : double.NaN;
+    public double WireBytesPerEvent => AllEvents > 0 ? (double)BodyBytes / AllEvents : double.NaN;
     public double CompletenessPercent => Expected > 0 ? 100.0 * Delivered / Expected : double.NaN;
 
     /// <summary>Gateway memory added by the open streams, per stream, in KiB.</summary>
@@ -135,7 +142,7 @@ public sealed class SystemResult
 
     public double ConnectCpu(Func<Snapshot, double> cpu) => Idle is { } a && Connected is { } b ? cpu(b) - cpu(a) : double.NaN;
 
-    public double PublishCpu(Func<Snapshot, double> cpu) => Connected is { } a && End is { } b ? cpu(b) - cpu(a) : double.NaN;
+    public double PublishCpu(Func<Snapshot, double> cpu) => (Settled ?? Connected) is { } a && End is { } b ? cpu(b) - cpu(a) : double.NaN;
 
     /// <summary>CPU seconds the rest of the machine (other processes, kernel threads) used during the fan-out.</summary>
     public double OtherCpu => Math.Max(0, PublishCpu(s => s.MachineBusy) - PublishCpu(s => s.AllCpu) - PublishCpu(s => s.ClientCpu));
@@ -143,7 +150,7 @@ public sealed class SystemResult
     /// <summary>How busy all cores were during the fan-out, in percent.</summary>
     public double MachineBusyPercent => 100 * PublishCpu(s => s.MachineBusy) / PublishCpu(s => s.MachineTotal);
 
-    public string CpuByProcess => Connected is { } a && End is { } b
+    public string CpuByProcess => (Settled ?? Connected) is { } a && End is { } b
         ? string.Join(", ", b.CpuByProcess.Select(kv => $"{kv.Key} {(kv.Value - a.CpuByProcess.GetValueOrDefault(kv.Key)).ToString("F2", CultureInfo.InvariantCulture)}"))
         : "";
 
@@ -152,8 +159,13 @@ public sealed class SystemResult
 }
 
 /// <summary>Every run of one scenario; the report shows, per system, the run least disturbed by other load.</summary>
-public sealed record Scenario(int Streams, IReadOnlyList<SystemResult> Runs)
+public sealed record Scenario(Target Target, Client.WireProtocol Protocol, int Streams, IReadOnlyList<SystemResult> Runs)
 {
+    /// <summary>Why the scenario was not run (a limit of this machine), or null.</summary>
+    public string? Skipped { get; init; }
+
+    public string Title => $"{(Target == Target.Gateway ? "gateway alone" : "whole app")}, {Client.SseEndpoint.Name(Protocol)}, {Streams:N0} streams";
+
     public SystemResult? Reported(string system) =>
         Runs.Where(r => r.System == system && r.Error is null).OrderBy(r => r.OtherCpu).ThenBy(r => r.Run).FirstOrDefault();
 

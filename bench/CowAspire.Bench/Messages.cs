@@ -14,6 +14,9 @@ public static class Messages
 {
     private const string Marker = "BENCHSEQ";
 
+    /// <summary>Messages above this number are the settle phase's: published at the same rate, not measured.</summary>
+    public const int SettleBase = 900_000;
+
     private const string Filler =
         "the cow reads every quote aloud to the whole field while the gateway fans it out to each listening browser " +
         "at once and nobody in the barn misses a single word of it because the history keeps what was said ";
@@ -41,8 +44,11 @@ public static class Messages
     }
 
     /// <summary>
-    /// The nchan payload: an HTML cowsay fragment built like CowAspire's (40-column bubble, the cow, a footer), so
-    /// both systems carry events of about the same size and the same number of <c>data:</c> lines.
+    /// The nchan payload: the HTML cowsay fragment CowAspire renders for the same text (40-column bubble, the cow, a
+    /// footer), so both systems carry the same data lines. One difference on purpose: the time attribute is in whole
+    /// seconds (8 characters shorter than CowAspire's, which has seven fractional digits), because nchan's own id line
+    /// (<c>id: 1795517599:0</c>) is about that much longer than CowAspire's (<c>id: 123</c>): the events are then the
+    /// same size on the wire within a byte or two, as the report's samples show.
     /// </summary>
     public static string Html(int seq, string text, DateTimeOffset at)
     {
@@ -60,7 +66,7 @@ public static class Messages
         var id = seq.ToString(CultureInfo.InvariantCulture);
         var time = at.ToUniversalTime();
         return string.Create(CultureInfo.InvariantCulture,
-            $"<article class=\"quote\" data-quote-id=\"{id}\"><pre class=\"cow\">{body}</pre><footer>#{id} · <time datetime=\"{time:O}\">{time:HH:mm:ss} UTC</time></footer></article>");
+            $"<article class=\"quote\" data-quote-id=\"{id}\"><pre class=\"cow\">{body}</pre><footer>#{id} · <time datetime=\"{time:yyyy-MM-dd'T'HH:mm:sszzz}\">{time:HH:mm:ss} UTC</time></footer></article>");
     }
 
     /// <summary>The message number in an event's data, or -1 if the event is not one of the bench's.</summary>

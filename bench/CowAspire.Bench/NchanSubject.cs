@@ -9,12 +9,12 @@ namespace CowAspire.Bench;
 
 /// <summary>
 /// The peer: nginx with the nchan module on loopback, as a standalone SSE pub/sub server. Subscribers use an
-/// EventSource location over TLS (HTTP/2 by default, a certificate made with openssl for the run); messages are
-/// POSTed to a publisher location on a plain-HTTP listener, as CowAspire's are POSTed to its plain-HTTP Api.
-/// Messages stay in a 1000-message buffer, as CowAspire keeps 1000 in history, so a reconnecting subscriber
-/// resumes with Last-Event-ID.
+/// EventSource location over TLS (HTTP/2 and HTTP/1.1 by ALPN on one port, a certificate made with openssl for the
+/// run); messages are POSTed to a publisher location on a plain-HTTP listener, as CowAspire's are POSTed to its
+/// plain-HTTP Api. Messages stay in a 1000-message buffer, as CowAspire keeps 1000 in history, so a reconnecting
+/// subscriber resumes with Last-Event-ID. One worker when the gateway is measured on its own, two for the whole app.
 /// </summary>
-public sealed class NchanSubject(BenchOptions options) : ISubject
+public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
     private DirectoryInfo? _dir;
@@ -25,13 +25,13 @@ public sealed class NchanSubject(BenchOptions options) : ISubject
 
     public string Name => "nchan";
 
-    public string GatewayLabel => $"nginx workers ({options.NginxWorkers} processes)";
+    private int Workers => target == Target.Gateway ? 1 : options.NginxWorkers;
+
+    public string GatewayLabel => Workers == 1 ? "nginx worker (1 process)" : $"nginx workers ({Workers} processes)";
 
     public string AllLabel => "nginx master + workers";
 
     public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
-
-    public Version SubscribeVersion => options.NchanHttp == "2" ? HttpVersion.Version20 : HttpVersion.Version11;
 
     public IReadOnlyList<int> GatewayPids => _workers;
 
@@ -57,7 +57,9 @@ public sealed class NchanSubject(BenchOptions options) : ISubject
         var (tlsPort, plainPort) = (FreePort(), FreePort());
         Config = $$"""
             load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
-            worker_processes {{options.NginxWorkers}};
+            worker_processes {{Workers}};
+            # One descriptor per subscriber connection: as many as this machine lets a process have.
+            worker_rlimit_nofile {{ProcStats.OpenFiles().Hard}};
             pid {{dir}}/nginx.pid;
             error_log {{dir}}/error.log warn;
             daemon off;
@@ -72,10 +74,11 @@ public sealed class NchanSubject(BenchOptions options) : ISubject
               keepalive_requests 1000000;
               server {
                 # reuseport: the kernel spreads connections over the workers (without it one worker may take them all).
-                listen 127.0.0.1:{{tlsPort}} ssl{{(options.NchanHttp == "2" ? " http2" : "")}} reuseport;
+                # http2 here offers h2 and http/1.1 by ALPN on the same port, as Kestrel does.
+                listen 127.0.0.1:{{tlsPort}} ssl http2 reuseport;
                 ssl_certificate {{dir}}/cert.pem;
                 ssl_certificate_key {{dir}}/key.pem;
-                # As many streams on one connection as CowAspire's Kestrel allows (Streaming:MaxStreamsPerConnection).
+                # As many streams on one connection as CowAspire's Kestrel allows (the bench opens one per connection).
                 http2_max_concurrent_streams 1000;
                 location = /sub {
                   nchan_subscriber eventsource;
@@ -115,7 +118,7 @@ public sealed class NchanSubject(BenchOptions options) : ISubject
             {
                 using var response = await _http.GetAsync(_publish, cancellationToken);
                 _workers = ProcStats.Children(_nginx.Pid);
-                if (_workers.Count >= options.NginxWorkers)
+                if (_workers.Count >= Workers)
                 {
                     break;
                 }
@@ -130,8 +133,13 @@ public sealed class NchanSubject(BenchOptions options) : ISubject
     public async Task<int> PublishAsync(int seq, CancellationToken cancellationToken)
     {
         var text = Messages.Text(seq, options.TextLength);
-        using var content = new StringContent(Messages.Html(seq, text, DateTimeOffset.UtcNow), Encoding.UTF8, "text/html");
-        using var response = await _http.PostAsync(_publish, content, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _publish)
+        {
+            Content = new StringContent(Messages.Html(seq, text, DateTimeOffset.UtcNow), Encoding.UTF8, "text/html"),
+        };
+        // nchan writes this as the event's "event:" line, as CowAspire names its quote events "quote".
+        request.Headers.TryAddWithoutValidation("X-EventSource-Event", "quote");
+        using var response = await _http.SendAsync(request, cancellationToken);
         return (int)response.StatusCode;
     }
 
@@ -190,18 +198,10 @@ public sealed class NchanSubject(BenchOptions options) : ISubject
 
     private static async Task RunAsync(string file, string[] arguments, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments)
+        var (code, _, error) = await Command.RunAsync(file, arguments, TimeSpan.FromMinutes(1), cancellationToken);
+        if (code != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"Cannot start {file}.");
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {await error}");
+            throw new InvalidOperationException($"{file} failed ({code}): {error}");
         }
     }
 }

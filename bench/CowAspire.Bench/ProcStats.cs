@@ -89,6 +89,19 @@ public static class ProcStats
         }
     }
 
+    /// <summary>This process's soft and hard limits on open files (children inherit them), from /proc/self/limits.</summary>
+    public static (int Soft, int Hard) OpenFiles()
+    {
+        static int Parse(string value) => value == "unlimited" ? 1 << 20 : int.Parse(value, CultureInfo.InvariantCulture);
+        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return (1024, 1024);
+        }
+        var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (Parse(fields[0]), Parse(fields[1]));
+    }
+
     private static long FieldKb(string path, string field)
     {
         try

@@ -1,6 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using CowAspire.Bench;
+using CowAspire.Bench.Client;
+
+// Socket continuations run on the epoll thread that saw the data, not queued to the thread pool: one hop and one
+// wake-up less per event per connection, which at 10,000 connections is most of the client's cost. Read once, when
+// the first socket is made, so it is set before any; ChildProcess keeps it from the servers.
+Environment.SetEnvironmentVariable(ChildProcess.InlineCompletions, "1");
 
 if (args is ["--help"] or ["-h"])
 {
@@ -39,75 +45,134 @@ var scenarios = new List<Scenario>();
 IReadOnlyDictionary<string, string> cowAspireEnvironment = new Dictionary<string, string>();
 string? nchanConfig = null;
 var failures = 0;
-
-foreach (var streams in options.Streams)
+var openFiles = ProcStats.OpenFiles();
+var reportPath = Path.Combine(options.Repo, options.Report);
+Console.WriteLine($"Open-file limits of this process (children inherit them): soft {openFiles.Soft}, hard {openFiles.Hard}.");
 {
-    var runs = new List<SystemResult>();
-    for (var repetition = 1; repetition <= options.Repeat && !run.IsCancellationRequested; repetition++)
+    // A rough forecast from quick runs on this machine: ~12 s per run to start, warm up and stop a system, plus the
+    // publishing, plus connection set-up (~700 TLS connections a second with both client and server on two cores).
+    var runs = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Count(n => DescriptorsNeeded(t, n) <= openFiles.Soft))
+        * options.Systems.Count * options.Repeat;
+    var seconds = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Where(n => DescriptorsNeeded(t, n) <= openFiles.Soft)
+        .Sum(n => 12 + options.SettleSeconds + options.Seconds + (options.PrimerMessages / options.Rate) + (n / 700.0)))
+        * options.Systems.Count * options.Repeat;
+    Console.WriteLine($"{runs} runs, about {seconds / 60:F0} minutes (hard limit {options.MaxDuration.TotalSeconds:F0} s).");
+}
+
+foreach (var target in options.Targets)
+{
+    foreach (var protocol in options.Protocols)
     {
-        foreach (var system in options.Systems)
+        foreach (var streams in options.Streams)
         {
-            if (run.IsCancellationRequested)
+            // Past the limit the scenario would measure EMFILE, not fan-out.
+            var needed = DescriptorsNeeded(target, streams);
+            if (needed > openFiles.Soft)
             {
-                break;
+                var why = $"needs about {needed} open files per process, above this machine's limit of {openFiles.Soft} (ulimit -n; raising it needs CAP_SYS_RESOURCE)";
+                Console.WriteLine($"Skipping {target} {protocol} {streams}: {why}");
+                scenarios.Add(new Scenario(target, protocol, streams, []) { Skipped = why });
+                continue;
             }
-            var busyBefore = await WaitForQuietAsync(options, run.Token);
-            Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {system}: {streams} streams, {options.Messages} messages at {options.Rate}/s, " +
-                $"run {repetition}/{options.Repeat} (machine {busyBefore:F0} % busy before)");
-            ISubject subject = system == "cowaspire" ? new CowAspireSubject(options, streams) : new NchanSubject(options);
-            await using (subject)
+            var runs = new List<SystemResult>();
+            for (var repetition = 1; repetition <= options.Repeat && !run.IsCancellationRequested; repetition++)
             {
-                try
+                foreach (var system in options.Systems)
                 {
-                    var start = Stopwatch.GetTimestamp();
-                    await subject.StartAsync(run.Token);
-                    var startSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                    if (options.PrimerStreams > 0 && options.PrimerMessages > 0)
+                    if (run.IsCancellationRequested)
                     {
-                        // Unmeasured: the same path once at a small size, so no system is measured cold (JIT, first TLS, pools).
-                        await new LoadRun(subject, options, Math.Min(options.PrimerStreams, streams), options.PrimerMessages, primer: true).RunAsync(run.Token);
+                        break;
                     }
-                    var result = await new LoadRun(subject, options, streams, options.Messages).RunAsync(run.Token);
-                    result.StartSeconds = startSeconds;
-                    result.Run = repetition;
-                    result.BusyBeforePercent = busyBefore;
-                    result.StopNotes = await subject.StopAsync();
+                    var result = await RunOnceAsync(system, target, protocol, streams, repetition);
                     runs.Add(result);
-                    Console.WriteLine($"  delivered {result.Delivered}/{result.Expected} ({result.CompletenessPercent:F2} %), " +
-                        $"p50 {result.LatencyP50Ms:F1} ms, p99 {result.LatencyP99Ms:F1} ms, max {result.LatencyMaxMs:F1} ms, " +
-                        $"per-connection medians {result.ConnectionMedianSpread} ms, " +
-                        $"gateway RSS {result.Connected?.GatewayRssKb / 1024.0:F0} MiB, other load {result.OtherCpu:F1} CPU s; {result.StopNotes}");
                 }
-                catch (Exception ex)
-                {
-                    failures++;
-                    var reason = run.IsCancellationRequested ? $"stopped: the run reached its limit of {options.MaxDuration} or was interrupted" : ex.Message;
-                    Console.Error.WriteLine($"  {system} failed: {ex}");
-                    runs.Add(new SystemResult { System = subject.Name, Streams = streams, Messages = options.Messages, Run = repetition, Error = reason });
-                }
-                if (subject is CowAspireSubject cowAspire)
-                {
-                    cowAspireEnvironment = cowAspire.Environment;
-                }
-                if (subject is NchanSubject nchan)
-                {
-                    nchanConfig = nchan.Config ?? nchanConfig;
-                }
+            }
+            if (runs.Count > 0)
+            {
+                scenarios.Add(new Scenario(target, protocol, streams, runs));
             }
         }
-    }
-    if (runs.Count > 0)
-    {
-        scenarios.Add(new Scenario(streams, runs));
     }
 }
 
 var report = Report.Render(options, machine, started, DateTimeOffset.Now - started, scenarios, cowAspireEnvironment, nchanConfig);
-var path = Path.Combine(options.Repo, options.Report);
-Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-await File.WriteAllTextAsync(path, report, CancellationToken.None);
-Console.WriteLine($"Report written to {path}");
+Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+await File.WriteAllTextAsync(reportPath, report, CancellationToken.None);
+Console.WriteLine($"Report written to {reportPath}");
 return failures == 0 ? 0 : 1;
+
+// Starts one system fresh, gives it the warm-up round, measures one scenario, stops it.
+async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol protocol, int streams, int repetition)
+{
+    var busyBefore = await WaitForQuietAsync(options, run.Token);
+    Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {system}, {(target == Target.Gateway ? "gateway alone" : "whole app")}, {SseEndpoint.Name(protocol)}: " +
+        $"{streams} streams, {options.Messages} messages at {options.Rate}/s, run {repetition}/{options.Repeat} (machine {busyBefore:F0} % busy before)");
+    ISubject subject = system == "cowaspire" ? new CowAspireSubject(options, streams, target) : new NchanSubject(options, target);
+    await using (subject)
+    {
+        try
+        {
+            var start = Stopwatch.GetTimestamp();
+            await subject.StartAsync(run.Token);
+            var startSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (options.PrimerStreams > 0 && options.PrimerMessages > 0)
+            {
+                // Unmeasured: the same path once at a small size, so no system is measured cold (JIT, first TLS, pools).
+                await new LoadRun(subject, options, protocol, Math.Min(options.PrimerStreams, streams), options.PrimerMessages, primer: true).RunAsync(run.Token);
+            }
+            string? profile = null;
+            var profiled = options.Profile && target == Target.Gateway && streams == options.Streams.Max();
+            var load = new LoadRun(subject, options, protocol, streams, options.Messages)
+            {
+                DuringFanOut = profiled
+                    ? async (duration, token) =>
+                    {
+                        var label = $"{subject.Name.ToLowerInvariant()}-{(protocol == WireProtocol.Http2 ? "h2" : "h1")}-{streams}";
+                        // Skip the fan-out's first seconds (the last tier-ups of the JIT after the warm-up round), keep a second at the end.
+                        var skip = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds / 4));
+                        var seconds = TimeSpan.FromSeconds(Math.Min(options.ProfileSeconds, Math.Max(1, (duration - skip).TotalSeconds - 1)));
+                        await Task.Delay(skip, token);
+                        profile = await Profiler.SampleAsync(subject.GatewayPids, seconds, Path.Combine(options.Repo, "bench", "out", "profiles"), label, token);
+                    }
+                    : null,
+            };
+            var result = await load.RunAsync(run.Token);
+            result.Profile = profile;
+            result.StartSeconds = startSeconds;
+            result.Run = repetition;
+            result.BusyBeforePercent = busyBefore;
+            result.StopNotes = await subject.StopAsync();
+            Console.WriteLine($"  delivered {result.Delivered}/{result.Expected} ({result.CompletenessPercent:F2} %), " +
+                $"p50 {result.LatencyP50Ms:F1} ms, p99 {result.LatencyP99Ms:F1} ms, p99.9 {result.LatencyP999Ms:F1} ms, " +
+                $"gateway CPU {result.CpuPerDeliveryUs(s => s.GatewayCpu):F1} µs/delivery, client {result.CpuPerDeliveryUs(s => s.ClientCpu):F1} µs/delivery, " +
+                $"gateway RSS {result.Connected?.GatewayRssKb / 1024.0:F0} MiB ({result.RssPerStreamKb:F1} KiB/stream), " +
+                $"{result.WireBytesPerEvent:F0} B/event, other load {result.OtherCpu:F1} CPU s; {result.StopNotes}");
+            return result;
+        }
+        catch (Exception ex)
+        {
+            failures++;
+            var reason = run.IsCancellationRequested ? $"stopped: the run reached its limit of {options.MaxDuration} or was interrupted" : ex.Message;
+            Console.Error.WriteLine($"  {system} failed: {ex}");
+            return new SystemResult { System = subject.Name, Streams = streams, Messages = options.Messages, Run = repetition, Error = reason };
+        }
+        finally
+        {
+            if (subject is CowAspireSubject cowAspire)
+            {
+                cowAspireEnvironment = cowAspire.Environment;
+            }
+            if (subject is NchanSubject nchan)
+            {
+                nchanConfig = nchan.Config ?? nchanConfig;
+            }
+        }
+    }
+}
+
+// Each client connection is a descriptor in the bench and in the gateway; the front door holds two per client (its
+// side and the replica's); 500 for everything else a process has open.
+static int DescriptorsNeeded(Target target, int streams) => (target == Target.App ? 2 * streams : streams) + 500;
 
 // Waits (bounded) until the machine is quiet; returns how busy it was over the last second, in percent.
 static async Task<double> WaitForQuietAsync(BenchOptions options, CancellationToken cancellationToken)
@@ -116,7 +181,14 @@ static async Task<double> WaitForQuietAsync(BenchOptions options, CancellationTo
     while (true)
     {
         var before = ProcStats.MachineCpu();
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return double.NaN; // the run is over; the caller's next step reports why
+        }
         var after = ProcStats.MachineCpu();
         var busy = 100 * (after.Busy - before.Busy) / Math.Max(0.01, after.Total - before.Total);
         if (busy < options.QuietPercent || waited.Elapsed >= options.QuietWait)

@@ -28,90 +28,89 @@ public static class Report
         }
         md.AppendLine();
 
+        Headline(md, scenarios);
+
         md.AppendLine("## What was measured");
         md.AppendLine();
         md.AppendLine(Inv, $"""
-            For each scenario, each system is started fresh, then loaded the same way by the same client in the same run:
-            K concurrent Server-Sent Events subscribers, {options.StreamsPerConnection} streams multiplexed on each client
-            connection (TLS, ALPN h2; one `SocketsHttpHandler` per connection), each counted as open once its first body bytes arrive; the
-            run goes on once every open stream has received one readiness message (not measured). Before that, each system,
-            once started, gets one unmeasured warm-up round of the same kind ({options.PrimerStreams} streams,
-            {options.PrimerMessages} messages), so neither is measured cold (.NET's JIT, first TLS handshakes, pools). Then {options.Messages} messages are published at
-            {options.Rate.ToString(Inv)}/s ({options.TextLength} characters of quote text each), and the bench waits until every
-            subscriber has every message or {options.DrainTimeout.TotalSeconds:F0} s after the last publish.
+            Every scenario is one target, one protocol and one size; in it each system is started fresh, then loaded the
+            same way by the same client in the same run. The client is this bench, a separate process on the same machine:
+            K subscribers, **each on its own TCP connection with its own TLS session** (as K separate browsers), from
+            loopback source addresses 127.0.0.2, .3, … ({Client.SourceAddresses.PerAddress} connections each), at most
+            {options.ConnectConcurrency} being set up at once. It speaks HTTP/2 (ALPN h2: preface, SETTINGS, one GET on stream 1, a
+            2 GiB flow-control window so it never has to send WINDOW_UPDATE) or HTTP/1.1 (ALPN http/1.1, chunked body) over
+            `SslStream` on a plain socket, and reads the event stream with a scanner that finds event boundaries, ids and
+            the `BENCHSEQ` number without allocating: its own CPU is reported ("client CPU per delivery") because on two
+            cores it competes with the server. A stream counts as open once its first body bytes arrive; the run goes on
+            once every open stream has received one readiness message (not measured), then publishes at the same rate for
+            {options.SettleSeconds} s more, unmeasured, so the measured part is steady state (.NET's JIT was seen still tiering
+            up the write path for seconds after the warm-up round). Before that, each system, once
+            started, gets one unmeasured warm-up round of the same kind ({options.PrimerStreams} streams, {options.PrimerMessages}
+            messages), so neither is measured cold (.NET's JIT, first TLS handshakes, pools). Then {options.Messages} messages are
+            published at {options.Rate.ToString(Inv)}/s, and the bench waits until every subscriber has every message or
+            {options.DrainTimeout.TotalSeconds:F0} s after the last publish.
+
+            **Both protocols are over TLS**: the issue's "HTTP/1.1" workload is taken as HTTP/1.1 over TLS, as browsers use
+            it against an `https://` page and as the existing nchan set-up served it, so both protocols pay for encryption
+            and differ only in framing. Both servers offer h2 and http/1.1 by ALPN on one TLS port and use RSA-2048
+            certificates (CowAspire the ASP.NET Core development certificate, nginx one made with openssl for the run).
+
+            **Same bytes per event.** The text is {options.TextLength} characters (the marker and filler words). CowAspire's
+            Api stores it, each Web process renders it once as a cowsay HTML fragment and sends
+            `event: quote`, `id: N` and one `data:` line per line of the fragment. nchan is sent that same fragment, built by
+            the bench the same way (same 40-column bubble, same cow, same HTML around it), with `X-EventSource-Event: quote`
+            so it writes the same `event:` line; its `id:` is nchan's own (`time:tag`), a few bytes longer than CowAspire's
+            number. The "SSE bytes per event" rows show what each really sent.
+
+            **Targets.** *Gateway alone*: CowAspire's AppHost runs as usual (redis-server, the Api, two Web replicas, the
+            front door), and the subscribers connect to the first Web replica's own HTTPS port, as the dashboard's
+            `/api/resources` lists it (`replicaUrl`), not to the front door; only that replica's process counts as
+            gateway (the other one idles, subscribed to Redis). Its peer is nginx with one worker. *Whole app*: the
+            subscribers connect to the AppHost's front door, which spreads them over two replicas; the gateway is both
+            replicas, and the front door's CPU is in "all processes" (the AppHost). Its peer is nginx with
+            {options.NginxWorkers} workers (`reuseport`).
 
             Each scenario runs {options.Repeat} time(s) per system, the systems taking turns; before each run the bench waits
-            (up to {options.QuietWait.TotalSeconds:F0} s) for the machine to be less than {options.QuietPercent.ToString(Inv)} % busy. The
-            tables show, per system, the run in which other processes on the machine used the least CPU during the fan-out;
-            their first rows list every run, so no loss or outlier is hidden by that choice.
+            (up to {options.QuietWait.TotalSeconds:F0} s) for the machine to be less than {options.QuietPercent.ToString(Inv)} % busy. With
+            several runs, the tables show per system the run in which other processes used the least CPU; their first rows
+            list every run.
 
-            * **CowAspire**: the Release build of the AppHost (`Ports:web:https=0 Dashboard:Port=0`,
-              `Quotes__PublishInterval=01:00:00`), which runs redis-server, the Api and two Web replicas behind its TCP front
-              door. Subscribers: `GET {"{web}"}/events` through the front door (HTTP/2 over TLS with the ASP.NET Core
-              development certificate). Publishing: `POST {"{api}"}/quotes` with `{"{\"text\":…}"}` on the Api's plain-HTTP endpoint from
-              the dashboard's `/api/resources`; the Api writes the quote to Redis (INCR + XADD + PUBLISH), each Web replica
-              renders it once as a cowsay HTML fragment and writes the same bytes to all its streams.
-            * **nchan**: nginx with `libnginx-mod-nchan`, {options.NginxWorkers} worker processes, one channel; an EventSource
-              subscriber location on a TLS listener (HTTP/{options.NchanHttp}, self-signed RSA-2048 certificate made with openssl
-              for the run, `http2_max_concurrent_streams 1000` like CowAspire's `MaxStreamsPerConnection`) and a publisher location
-              on a plain-HTTP listener. The payload is an HTML cowsay fragment built like CowAspire's (same text, same
-              40-column bubble, same cow), so events are of about the same size and the same number of `data:` lines.
-
-            **Latency** is from just before the publish request is sent to when the subscriber's SSE parser
-            (`System.Net.ServerSentEvents.SseParser`) hands over the event, on one clock (the bench's `Stopwatch`); every
-            message carries a `BENCHSEQ` number that the bench finds in the event data. **Completeness** counts, per
-            subscriber, distinct messages received; a second copy of a message counts as a duplicate. Subscribers behave as
-            EventSource does: a stream that ends or breaks is reopened with `Last-Event-ID` (counted as a reconnect).
-            **Memory** is VmRSS (and PSS, which splits shared pages such as nchan's shared-memory zone among the processes
-            mapping them) from `/proc`, summed over the gateway's processes: the two Web replicas for CowAspire, the
-            nginx workers for nchan. "Idle" is after the warm-up round with no stream open; "with K streams" is after the readiness message. **CPU** is utime + stime
-            from `/proc/PID/stat` over a phase: set-up (idle → with K streams, including the readiness message) and fan-out
-            (from the first publish until the end of the drain wait). Ratios are CowAspire / nchan; the last column says
-            which direction is better.
+            **CPU per delivery** is the gateway's utime + stime (`/proc/PID/stat`) over the measured fan-out (after the
+            settle phase until every message is in or the drain time has passed), divided by the events delivered. **RSS per stream** is the
+            gateway's VmRSS with K streams open (after the readiness message) less its VmRSS idle (after the warm-up round,
+            no stream open), over K. **Latency** is from just before the publish request is sent to when the subscriber's
+            scanner sees the end of the event, on one clock (the bench's `Stopwatch`). **Delivered** counts, per
+            subscriber, distinct messages received; a second copy is a duplicate. Subscribers behave as EventSource does: a
+            stream that ends or breaks is reopened with `Last-Event-ID` (counted as a reconnect). Ratios are
+            CowAspire / nchan: below 1.0 CowAspire needs less.
             """);
         md.AppendLine();
 
-        if (scenarios.Count > 0)
+        foreach (var system in (string[])["CowAspire", "nchan"])
         {
-            md.AppendLine("## Summary");
-            md.AppendLine();
-            md.AppendLine("| streams | delivered CowAspire / nchan | p50 latency ratio | p99 latency ratio | gateway RSS with streams ratio | gateway CPU per delivered event ratio | all-process CPU per delivered event ratio | set-up rate ratio | machine busy during fan-out CowAspire / nchan |");
-            md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---|");
-            foreach (var scenario in scenarios)
+            var all = scenarios.SelectMany(x => x.Of(system)).ToList();
+            if (all.Count == 0)
             {
-                var (c, n) = Pair(scenario);
-                if (c is null || n is null)
-                {
-                    continue;
-                }
-                md.AppendLine(Inv, $"| {c.Streams} | {Pct(c.CompletenessPercent)} / {Pct(n.CompletenessPercent)} | {Ratio(c.LatencyP50Ms, n.LatencyP50Ms)} | {Ratio(c.LatencyP99Ms, n.LatencyP99Ms)} | {Ratio(c.Connected?.GatewayRssKb, n.Connected?.GatewayRssKb)} | {Ratio(c.CpuPerDeliveryUs(s => s.GatewayCpu), n.CpuPerDeliveryUs(s => s.GatewayCpu))} | {Ratio(c.CpuPerDeliveryUs(s => s.AllCpu), n.CpuPerDeliveryUs(s => s.AllCpu))} | {Ratio(c.StreamsPerSecond, n.StreamsPerSecond)} | {Pct(c.MachineBusyPercent)} / {Pct(n.MachineBusyPercent)} |");
+                continue;
             }
-            md.AppendLine();
-            foreach (var system in (string[])["CowAspire", "nchan"])
-            {
-                var all = scenarios.SelectMany(x => x.Of(system)).ToList();
-                if (all.Count == 0)
-                {
-                    continue;
-                }
-                var done = all.Where(r => r.Error is null).ToList();
-                md.AppendLine(Inv, $"* **{system}, all {all.Count} runs:** {done.Sum(r => r.Delivered):N0} of {done.Sum(r => r.Expected):N0} messages delivered to open streams, " +
-                    $"{done.Sum(r => r.Duplicates)} duplicates, {done.Sum(r => r.Reconnects)} reconnects, {done.Sum(r => r.Failed)} streams that did not open, " +
-                    $"{all.Count - done.Count} runs that did not complete.");
-            }
-            md.AppendLine();
-            md.AppendLine("A ratio above 1 means CowAspire needs more (latency, memory, CPU) or, for the set-up rate, is faster. " +
-                "When the machine is close to 100 % busy during the fan-out, latency measures queueing for the two cores (client and " +
-                "server together), not the server alone: read the CPU-per-event ratios first.");
-            md.AppendLine();
+            var done = all.Where(r => r.Error is null).ToList();
+            md.AppendLine(Inv, $"* **{system}, all {all.Count} runs:** {done.Sum(r => r.Delivered):N0} of {done.Sum(r => r.Expected):N0} messages delivered to open streams, " +
+                $"{done.Sum(r => r.Duplicates)} duplicates, {done.Sum(r => r.Reconnects)} reconnects, {done.Sum(r => r.Failed)} streams that did not open, " +
+                $"{all.Count - done.Count} runs that did not complete.");
         }
+        md.AppendLine();
 
         foreach (var scenario in scenarios)
         {
             var (c, n) = Pair(scenario);
-            var streams = scenario.Streams;
-            md.AppendLine(Inv, $"## {streams} streams × {options.Messages} messages at {options.Rate.ToString(Inv)}/s");
+            md.AppendLine(Inv, $"## {Capital(scenario.Title)} × {options.Messages} messages at {options.Rate.ToString(Inv)}/s");
             md.AppendLine();
+            if (scenario.Skipped is not null)
+            {
+                md.AppendLine(Inv, $"Not run: {scenario.Skipped}.");
+                md.AppendLine();
+                continue;
+            }
             foreach (var failed in scenario.Runs.Where(r => r.Error is not null))
             {
                 md.AppendLine(Inv, $"**{failed.System}, run {failed.Run}, did not complete:** {Cell(failed.Error!)}");
@@ -126,8 +125,7 @@ public static class Report
             Row(md, "run reported below (least other load)", c, n, r => r.Run.ToString(Inv), null, "");
             Row(md, "machine busy just before the run", c, n, r => Pct(r.BusyBeforePercent), null, "");
             Row(md, "streams open / requested", c, n, r => $"{r.Established} / {r.Streams}", null, "higher");
-            Row(md, "stream protocol", c, n, r => r.Protocols.Length > 0 ? r.Protocols : "—", null, "");
-            Row(md, "client connections", c, n, r => r.Connections.ToString(Inv), null, "");
+            Row(md, "client connections (one per stream)", c, n, r => r.Connections.ToString(Inv), null, "");
             Row(md, "refused or failed opens", c, n, r => r.OpenFailures.Length > 0 ? r.OpenFailures : "none", null, "");
             Row(md, "time to open all streams (s)", c, n, r => F(r.ConnectSeconds, 2), r => r.ConnectSeconds, "lower");
             Row(md, "stream set-up rate (streams/s)", c, n, r => F(r.StreamsPerSecond, 0), r => r.StreamsPerSecond, "higher");
@@ -137,15 +135,13 @@ public static class Report
             Row(md, "duplicates", c, n, r => r.Duplicates.ToString(Inv), null, "lower");
             Row(md, "events that were not bench messages", c, n, r => r.OtherEvents.ToString(Inv), null, "");
             Row(md, "reconnects", c, n, r => r.Reconnects.ToString(Inv), null, "lower");
-            Row(md, "event data size (bytes, mean)", c, n, r => F(r.AverageEventBytes, 0), r => r.AverageEventBytes, "");
-            Row(md, "SSE bytes received per event (all fields, heartbeats and retry included)", c, n, r => F(r.WireBytesPerEvent, 0), r => r.WireBytesPerEvent, "");
-            Row(md, "client body reads per event", c, n, r => F(r.ReadsPerEvent, 2), r => r.ReadsPerEvent, "");
+            Row(md, "SSE bytes per event (event, id and data lines, mean)", c, n, r => F(r.AverageEventBytes, 0), r => r.AverageEventBytes, "");
+            Row(md, "SSE bytes received per event (heartbeats and retry included)", c, n, r => F(r.WireBytesPerEvent, 0), r => r.WireBytesPerEvent, "");
             Row(md, "fan-out latency p50 (ms)", c, n, r => F(r.LatencyP50Ms, 1), r => r.LatencyP50Ms, "lower");
             Row(md, "fan-out latency p90 (ms)", c, n, r => F(r.LatencyP90Ms, 1), r => r.LatencyP90Ms, "lower");
             Row(md, "fan-out latency p99 (ms)", c, n, r => F(r.LatencyP99Ms, 1), r => r.LatencyP99Ms, "lower");
             Row(md, "fan-out latency p99.9 (ms)", c, n, r => F(r.LatencyP999Ms, 1), r => r.LatencyP999Ms, "lower");
             Row(md, "fan-out latency max (ms)", c, n, r => F(r.LatencyMaxMs, 1), r => r.LatencyMaxMs, "lower");
-            Row(md, "median latency of the fastest – slowest client connection (ms)", c, n, r => r.ConnectionMedianSpread, null, "");
             Row(md, "publish request p50 (ms)", c, n, r => F(r.PublishP50Ms, 2), r => r.PublishP50Ms, "lower");
             Row(md, "publish requests failed", c, n, r => r.PublishFailures.ToString(Inv), null, "lower");
             Row(md, "publish phase: sending took / until all in (s)", c, n, r => $"{F(r.PublishSeconds, 1)} / {F(r.EndSeconds, 1)}", null, "");
@@ -166,10 +162,38 @@ public static class Report
             Row(md, "all processes CPU per delivered event (µs)", c, n, r => F(r.CpuPerDeliveryUs(s => s.AllCpu), 1), r => r.CpuPerDeliveryUs(s => s.AllCpu), "lower");
             Row(md, "fan-out CPU by process (s)", c, n, r => r.CpuByProcess, null, "");
             Row(md, "bench client CPU, fan-out (s)", c, n, r => F(r.PublishCpu(s => s.ClientCpu), 2), null, "");
+            Row(md, "bench client CPU per delivered event (µs)", c, n, r => F(r.CpuPerDeliveryUs(s => s.ClientCpu), 1), null, "");
             Row(md, "machine busy during fan-out (all cores)", c, n, r => Pct(r.MachineBusyPercent), null, "");
             Row(md, "CPU used by anything else on the machine, fan-out (s)", c, n, r => F(r.OtherCpu, 2), null, "");
             Row(md, "system start until ready (s)", c, n, r => F(r.StartSeconds, 1), r => r.StartSeconds, "lower");
             Row(md, "shutdown", c, n, r => r.StopNotes, null, "");
+            md.AppendLine();
+            foreach (var profiled in (SystemResult?[])[c, n])
+            {
+                if (profiled?.Profile is { } profile)
+                {
+                    md.AppendLine(Inv, $"**Where {profiled.System}'s gateway CPU went** ({profiled.GatewayLabel}; perf, during the fan-out, from its third second):");
+                    md.AppendLine();
+                    md.AppendLine(profile);
+                }
+            }
+        }
+
+        var samples = scenarios.SelectMany(x => x.Runs).Where(r => r.SampleEvent is not null).GroupBy(r => r.System).Select(g => g.First()).ToList();
+        if (samples.Count > 0)
+        {
+            md.AppendLine("<details><summary>One event of each system, exactly as a subscriber received it</summary>");
+            md.AppendLine();
+            foreach (var sample in samples)
+            {
+                md.AppendLine(Inv, $"{sample.System} ({System.Text.Encoding.UTF8.GetByteCount(sample.SampleEvent!)} bytes):");
+                md.AppendLine();
+                md.AppendLine("```");
+                md.Append(sample.SampleEvent);
+                md.AppendLine("```");
+                md.AppendLine();
+            }
+            md.AppendLine("</details>");
             md.AppendLine();
         }
 
@@ -177,29 +201,38 @@ public static class Report
         md.AppendLine();
         md.AppendLine(Inv, $"""
             * **One machine, shared cores.** The bench client, CowAspire's five processes and nginx all run on the same
-              {Environment.ProcessorCount} cores (the systems take turns; they never run at the same time). The client parses
+              {Environment.ProcessorCount} cores (the systems take turns; they never run at the same time). The client reads
               every event of every stream, so at thousands of streams it competes with the server for CPU, and latency
               includes time waiting for a core. Absolute figures say little about bigger machines; the ratios, taken on the
               same client in the same run, are the point.
+            * **Open files.** Every client connection is a descriptor in the bench and in the gateway, two in the front door.
+              This machine caps a process at its `ulimit -n` hard limit (raising it needs CAP_SYS_RESOURCE, which a
+              sandbox may not have); run.sh raises the soft limit to the hard one, nginx gets `worker_rlimit_nofile` at
+              that limit, and a scenario that would need more is listed as not run rather than measured failing.
             * **Not the same amount of work.** CowAspire's path has more hops than nchan's: publish → Api → Redis
               (`INCR`/`XADD`/`PUBLISH` in one Lua script, append-only file with an fsync per write) → one subscription per
               Web replica → render (cowsay + HTML encoding, once per replica) → every stream, and every subscriber byte also
               crosses the AppHost's TCP front door (a user-space proxy: one more read and write per chunk). nchan keeps the
               message in nginx shared memory and hands it to its workers over IPC; nothing is persisted. The "gateway" rows
-              compare only the processes that hold the streams (Web ×2 vs nginx workers); the "all processes" rows include
-              the front door (in the AppHost), the Api and redis-server for CowAspire, and the nginx master for nchan.
+              compare only the processes that hold the streams (one Web replica vs one nginx worker when the gateway is
+              measured alone, both replicas vs {options.NginxWorkers} workers for the whole app); the "all processes" rows
+              include the front door (in the AppHost), the other replica, the Api and redis-server for CowAspire, and the
+              nginx master for nchan.
             * **CowAspire's limits were raised for the bench.** Behind the front door every stream arrives from the proxy's
-              address, so the per-address stream cap (default 1000 per process) would refuse streams: the AppHost was given
+              address, so the per-address stream cap (default 1000 per process) would refuse streams (the clients spread
+              over loopback addresses, {Client.SourceAddresses.PerAddress} each, keep under it when they reach a replica directly): the AppHost was given
               {string.Join(", ", cowAspireEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`"))} (the values of the last scenario: the
               caps are set to twice the scenario's streams, never below their defaults). Nothing else was tuned: the
-              Web replicas run with their defaults (Server GC, Kestrel with `MaxStreamsPerConnection` 1000).
-            * **nginx is set up as a peer should be**: one worker per core, `reuseport` on the subscriber listener so the
-              kernel spreads connections over both workers (without it one worker took all of them in a trial run), HTTP/2
-              with 1000 streams per connection, `nchan_subscriber_first_message newest` (new subscribers get messages from
+              Web replicas run with their defaults (Server GC, Kestrel with `MaxStreamsPerConnection` 1000). With
+              `--profile`, CowAspire's processes also get `DOTNET_PerfMapEnabled=1` and `DOTNET_EnableWriteXorExecute=0`
+              (so perf can name JIT-compiled code), in every scenario of that run, not only the profiled ones.
+            * **nginx is set up as a peer should be**: one worker against one replica, one per core against the whole app,
+              `reuseport` on the subscriber listener so the kernel spreads connections over the workers (without it one
+              worker took all of them in a trial run), `nchan_subscriber_first_message newest` (new subscribers get messages from
               now on, as on CowAspire's `/events`), a 1000-message buffer kept 10 minutes (CowAspire keeps 1000 in history).
-            * **The client's share.** Both systems deliver the same bytes (see "SSE bytes received per event"), but the
-              client's CPU per event differs between them (see "bench client CPU"); whatever the client spends is not
-              available to the server on this machine.
+            * **The client's share.** Both systems deliver about the same bytes (see "SSE bytes per event"); the client's
+              CPU per event is reported for each (see "bench client CPU"): whatever it spends is not available to the
+              server on this machine.
             * **Latency includes the publish request.** It starts before the publish request is sent, so it includes the
               Api's (or nchan publisher's) request handling; "publish request p50" shows that part on its own.
             * **Memory**: VmRSS of .NET processes includes the GC's reserved-but-touched heap and the JIT; nginx's includes
@@ -218,6 +251,60 @@ public static class Report
         }
         return md.ToString();
     }
+
+    /// <summary>One row per scenario: the ratios the issue asks about, each with both values.</summary>
+    private static void Headline(StringBuilder md, IReadOnlyList<Scenario> scenarios)
+    {
+        md.AppendLine("## Headline: CowAspire / nchan");
+        md.AppendLine();
+        md.AppendLine("Each cell is the ratio CowAspire / nchan (below 1.0: CowAspire needs less) with both values, CowAspire's first. " +
+            "The gateway is the process(es) holding the streams: one Web replica or one nginx worker alone, both replicas or " +
+            "both workers for the whole app. All processes adds, for CowAspire, the AppHost (whose front door every whole-app " +
+            "byte crosses), the other replica, the Api and redis-server; for nchan, the nginx master.");
+        md.AppendLine();
+        md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | gateway RSS with streams | p50 latency | p99 latency | p99.9 latency | delivered | client CPU per delivery | machine busy during fan-out |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var scenario in scenarios)
+        {
+            if (scenario.Skipped is not null)
+            {
+                md.AppendLine(Inv, $"| {scenario.Title} | not run: {Cell(scenario.Skipped)} | | | | | | | | | |");
+                continue;
+            }
+            var (c, n) = Pair(scenario);
+            if (c is null && n is null)
+            {
+                md.AppendLine(Inv, $"| {scenario.Title} | did not complete: {Cell(string.Join("; ", scenario.Runs.Where(r => r.Error is not null).Select(r => $"{r.System}: {r.Error}")))} | | | | | | | | | |");
+                continue;
+            }
+            // A system that did not complete shows as "—" on its side; the other's values still show.
+            double Of(SystemResult? r, Func<SystemResult, double> value) => r is null ? double.NaN : value(r);
+            string Compare(Func<SystemResult, double> value, int digits, string unit) => Versus(Of(c, value), Of(n, value), digits, unit);
+            md.AppendLine(Inv, $"| {scenario.Title} " +
+                $"| {Compare(r => r.CpuPerDeliveryUs(s => s.GatewayCpu), 1, "µs")} " +
+                $"| {Compare(r => r.CpuPerDeliveryUs(s => s.AllCpu), 1, "µs")} " +
+                $"| {Compare(r => r.RssPerStreamKb, 1, "KiB")} " +
+                $"| {Compare(r => (r.Connected?.GatewayRssKb ?? 0) / 1024.0, 0, "MiB")} " +
+                $"| {Compare(r => r.LatencyP50Ms, 1, "ms")} " +
+                $"| {Compare(r => r.LatencyP99Ms, 1, "ms")} " +
+                $"| {Compare(r => r.LatencyP999Ms, 1, "ms")} " +
+                $"| {Pct(Of(c, r => r.CompletenessPercent))} / {Pct(Of(n, r => r.CompletenessPercent))} " +
+                $"| {F(Of(c, r => r.CpuPerDeliveryUs(s => s.ClientCpu)), 1)} / {F(Of(n, r => r.CpuPerDeliveryUs(s => s.ClientCpu)), 1)} µs " +
+                $"| {F(Of(c, r => r.MachineBusyPercent), 0)} / {F(Of(n, r => r.MachineBusyPercent), 0)} % |");
+        }
+        md.AppendLine();
+        md.AppendLine("When the machine is close to 100 % busy during the fan-out (last column), latency measures queueing for " +
+            "the two cores, client and server together, more than the server alone: read CPU per delivery first. The client " +
+            "decrypts every event on every connection as the server encrypts it, so it costs about what the server does; at " +
+            "10 events/s, 10,000 streams are 100,000 deliveries a second, which two cores cannot hold for client and server " +
+            "at once: the largest sizes are expected to saturate the machine.");
+        md.AppendLine();
+    }
+
+    private static string Versus(double c, double n, int digits, string unit) =>
+        $"{Ratio(c, n)} ({F(c, digits)} vs {F(n, digits)} {unit})";
+
+    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static (SystemResult? CowAspire, SystemResult? Nchan) Pair(Scenario scenario) =>
         (scenario.Reported("CowAspire"), scenario.Reported("nchan"));

@@ -11,10 +11,8 @@ public interface ISubject : IAsyncDisposable
     /// <summary>Every process of the system, the gateway's included.</summary>
     string AllLabel { get; }
 
+    /// <summary>Where subscribers connect: the gateway's own TLS endpoint, or the whole app's front door.</summary>
     Uri SubscribeUrl { get; }
-
-    /// <summary>The HTTP version subscribers ask for (exactly).</summary>
-    Version SubscribeVersion { get; }
 
     IReadOnlyList<int> GatewayPids { get; }
 
