@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using CowAspire.Dashboard;
+using CowAspire.Tests.Infrastructure;
+using CowAspire.Tests.Telemetry;
+using Microsoft.Playwright;
+
+namespace CowAspire.Tests.Browser;
+
+public class TelemetryPageTests(AppFixture fixture, BrowserFixture browser, ITestOutputHelper output)
+    : AppTest(fixture, output), IClassFixture<BrowserFixture>
+{
+    private static readonly LocatorAssertionsToHaveCountOptions Within = new() { Timeout = 30_000 };
+
+    [Fact]
+    public async Task LogsTracesWithAWaterfallAndMetricsShowLive()
+    {
+        var dashboard = Fixture.App.Services.GetRequiredService<DashboardInfo>();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(dashboard.LoginUrl);
+        using var web = Fixture.CreateWebClient();
+        using var stream = await web.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
+
+        // Logs come live: the bad request is posted after the page follows them.
+        await page.ClickAsync("#tabs button[data-tab='logs']");
+        await page.SelectOptionAsync("#logs-resource", "api");
+        var refusedTrace = await PostAsync(web, "");
+        // Other tests of this app post bad quotes too: the row is found by its trace.
+        var refusedRow = page.Locator("#structured-logs tbody tr", new() { Has = page.Locator($"a.trace-link[data-trace-id='{refusedTrace}']") });
+        await Assertions.Expect(refusedRow).ToHaveCountAsync(1, Within);
+        await Assertions.Expect(refusedRow).ToContainTextAsync("Answered POST /quotes with 400");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("telemetry-logs.png"), FullPage = true });
+        await page.FillAsync("#logs-text", "Answered POST /quotes with 400");
+        await Assertions.Expect(page.Locator("#structured-logs tbody tr:visible").Filter(new() { HasNotText = "Answered POST /quotes with 400" })).ToHaveCountAsync(0);
+        await Assertions.Expect(refusedRow).ToBeVisibleAsync();
+
+        // A log's trace link opens its trace; the accepted quote's trace crosses web and api.
+        await refusedRow.Locator("a.trace-link").ClickAsync();
+        await Assertions.Expect(page.Locator("#waterfall-id")).ToHaveTextAsync(refusedTrace);
+        var acceptedTrace = await PostAsync(web, "Watched by the dashboard");
+        var traceRow = page.Locator($"#traces tbody tr[data-trace-id='{acceptedTrace}']");
+        await Assertions.Expect(traceRow).ToHaveCountAsync(1, Within);
+        await traceRow.ClickAsync();
+        var spans = page.Locator("#waterfall .span-row");
+        // The web replica's server span and, under it, the api's.
+        await Assertions.Expect(spans.Filter(new() { HasTextRegex = new Regex(@"^api POST") })).Not.ToHaveCountAsync(0, Within);
+        await Assertions.Expect(spans.Filter(new() { HasTextRegex = new Regex(@"^web-\d POST /quotes") })).Not.ToHaveCountAsync(0, Within);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("telemetry-traces.png"), FullPage = true });
+
+        // The streams-open instrument of both replicas, charted as exports arrive.
+        await page.ClickAsync("#tabs button[data-tab='metrics']");
+        await Assertions.Expect(page.Locator("#metrics-instrument option[value='cowaspire.gateway.streams']")).ToHaveCountAsync(1, Within);
+        await page.SelectOptionAsync("#metrics-instrument", "cowaspire.gateway.streams");
+        await Assertions.Expect(page.Locator("#chart canvas")).ToHaveCountAsync(1, Within);
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync(
+            "data-points", new Regex("^([3-9]|[1-9][0-9]+)$"), new() { Timeout = 30_000 });
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("telemetry-metrics.png"), FullPage = true });
+    }
+
+    /// <returns>The trace id the request was sent in.</returns>
+    private static async Task<string> PostAsync(HttpClient web, string text)
+    {
+        var traceId = OtlpSamples.NewTraceId();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/quotes") { Content = JsonContent.Create(new { text }) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{OtlpSamples.NewSpanId()}-01");
+        using var response = await web.SendAsync(request, Cancellation);
+        Assert.Equal(text.Length == 0 ? HttpStatusCode.BadRequest : HttpStatusCode.Created, response.StatusCode);
+        return traceId;
+    }
+}
