@@ -57,6 +57,32 @@ public class TelemetryPageTests(AppFixture fixture, BrowserFixture browser, ITes
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("telemetry-metrics.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task ResourceDetailsMaskTheEnvironmentAndTheGraphShowsDependencies()
+    {
+        var dashboard = Fixture.App.Services.GetRequiredService<DashboardInfo>();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(dashboard.LoginUrl);
+
+        await Assertions.Expect(page.Locator("#graph g.node")).ToHaveCountAsync(3, Within);
+        Assert.Equal(["api", "redis", "web"], (await page.Locator("#graph g.node").EvaluateAllAsync<string[]>("nodes => nodes.map(n => n.dataset.resource)")).Order());
+        await Assertions.Expect(page.Locator("#graph g.node[data-resource='web']")).ToContainTextAsync("2/2 running", new() { Timeout = 30_000 });
+        // web → api, web → redis, api → redis: each also waited for, so drawn once as a reference.
+        await Assertions.Expect(page.Locator("#graph path.edge")).ToHaveCountAsync(3, Within);
+
+        await page.Locator("#resources td.name", new() { HasText = "web-1" }).ClickAsync();
+        var variable = page.Locator("#details-environment tbody tr", new() { HasText = "OTEL_EXPORTER_OTLP_HEADERS" });
+        await Assertions.Expect(variable).ToHaveCountAsync(1, Within);
+        await Assertions.Expect(page.Locator("#details-references")).ToContainTextAsync("api");
+        await Assertions.Expect(page.Locator("#details-health")).ToContainTextAsync("Healthy");
+        Assert.DoesNotContain(dashboard.OtlpApiKey, await page.ContentAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-details.png"), FullPage = true });
+
+        await page.ClickAsync("#details-reveal");
+
+        await Assertions.Expect(variable).ToContainTextAsync($"x-otlp-api-key={dashboard.OtlpApiKey}");
+    }
+
     /// <returns>The trace id the request was sent in.</returns>
     private static async Task<string> PostAsync(HttpClient web, string text)
     {
