@@ -25,12 +25,31 @@ public class AppTelemetryTests(TelemetryAppFixture fixture, ITestOutputHelper ou
             "the trace has the web's and the api's server spans", Cancellation);
         Assert.All(Spans(trace["data"]), s => Assert.Equal(traceId, (string?)s.Body["traceId"]));
         Assert.Contains(Spans(trace["data"]), s => s.Service == "web" && s.Instance.StartsWith("web-", StringComparison.Ordinal) && (string?)s.Body["name"] == "POST /quotes/");
-        var apiSpans = await Dashboard.GetAsync($"/api/telemetry/spans?resource=api&traceId={traceId}", Cancellation);
+        var apiSpans = await Dashboard.UntilAsync($"/api/telemetry/spans?resource=api&traceId={traceId}",
+            answer => Spans(answer["data"]).Any(s => (string?)s.Body["name"] == "EVAL"), "the api's publish script is a Redis client span", Cancellation);
         Assert.All(Spans(apiSpans["data"]), s => Assert.Equal(("api", "api"), (s.Service, s.Instance)));
+        var eval = Spans(apiSpans["data"]).First(s => (string?)s.Body["name"] == "EVAL").Body;
+        Assert.Equal(3, (int?)eval["kind"]);
+        Assert.Equal("redis", OtlpJsonReading.Attribute(eval, "db.system.name"));
         var logs = await Dashboard.UntilAsync($"/api/telemetry/logs?resource=api&traceId={traceId}",
             answer => Logs(answer["data"]).Any(l => ((string?)l.Body["body"]?["stringValue"])?.StartsWith("Accepted submitted quote", StringComparison.Ordinal) == true),
             "the api's log of the accepted quote is in the trace", Cancellation);
         Assert.All(Logs(logs["data"]), l => Assert.Equal(traceId, (string?)l.Body["traceId"]));
+    }
+
+    [Fact]
+    public async Task HealthProbesLeaveNoRedisSpans()
+    {
+        // The AppHost probes /health (which PINGs Redis) every second; those requests are not traced, nor their Redis
+        // calls. A traced request's Redis span shows that the api's spans are being exported meanwhile.
+        using var web = Fixture.App.CreateHttpClient("web", "https");
+        using var posted = await web.PostAsJsonAsync("/quotes", new { text = "Probed" }, Cancellation);
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+
+        var spans = await Dashboard.UntilAsync("/api/telemetry/spans?resource=api&limit=10000",
+            answer => Spans(answer["data"]).Any(s => (string?)s.Body["name"] == "EVAL"), "the api has exported a Redis span", Cancellation);
+
+        Assert.DoesNotContain(Spans(spans["data"]), s => (string?)s.Body["name"] == "PING");
     }
 
     [Fact]
