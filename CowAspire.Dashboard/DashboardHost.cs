@@ -69,7 +69,7 @@ internal sealed class DashboardHost(IServiceProvider appHost, int port, IReadOnl
         var exporters = appHost.GetRequiredService<DashboardOtlp>();
         exporters.Protocol = otlp.Protocol;
         exporters.ApiKey = otlp.ApiKey;
-        exporters.Endpoint = OtlpListeners.UrlOf(otlp.Protocol == "grpc" ? otlpListeners.Grpc : otlpListeners.Http);
+        exporters.Endpoint = otlp.Enabled ? OtlpListeners.UrlOf(otlp.Protocol == "grpc" ? otlpListeners.Grpc : otlpListeners.Http) : null;
         info.OtlpGrpcUrl = OtlpListeners.UrlOf(otlpListeners.Grpc);
         info.OtlpHttpUrl = OtlpListeners.UrlOf(otlpListeners.Http);
         info.OtlpApiKey = otlp.ApiKey!;

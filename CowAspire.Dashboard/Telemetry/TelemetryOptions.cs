@@ -36,6 +36,12 @@ public sealed class OtlpOptions
 
     public const string ApiKeyHeader = "x-otlp-api-key";
 
+    /// <summary>
+    /// Whether the AppHost tells services to export to the dashboard. Off, the receiver still listens but services
+    /// export nothing (unless <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names another collector): telemetry's cost, measured.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>OTLP over gRPC: HTTP/2 without TLS on loopback. Aspire's default port; 0 = a free port.</summary>
     [Range(0, 65535)]
     public int GrpcPort { get; set; } = 18889;

@@ -34,10 +34,13 @@ public class ResourceDetailsTests(TelemetryAppFixture fixture, ITestOutputHelper
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
-    public async Task WithoutTheDashboardNothingIsToldToExport()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task WithoutTheDashboardOrWithItsExportOffNothingIsToldToExport(bool dashboard)
     {
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(Cancellation);
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(
+            ["--Dashboard:Otlp:Enabled=false"], (options, _) => options.DisableDashboard = !dashboard, Cancellation);
         await using var app = await appHost.BuildAsync(Cancellation);
         await app.StartAsync(Cancellation);
 
