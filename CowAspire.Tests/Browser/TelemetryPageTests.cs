@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CowAspire.Dashboard;
 using CowAspire.Tests.Infrastructure;
@@ -83,14 +82,13 @@ public class TelemetryPageTests(AppFixture fixture, BrowserFixture browser, ITes
         await Assertions.Expect(variable).ToContainTextAsync($"x-otlp-api-key={dashboard.OtlpApiKey}");
     }
 
-    /// <returns>The trace id the request was sent in.</returns>
     private static async Task<string> PostAsync(HttpClient web, string text)
     {
-        var traceId = OtlpSamples.NewTraceId();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/quotes") { Content = JsonContent.Create(new { text }) };
-        request.Headers.Add("traceparent", $"00-{traceId}-{OtlpSamples.NewSpanId()}-01");
-        using var response = await web.SendAsync(request, Cancellation);
-        Assert.Equal(text.Length == 0 ? HttpStatusCode.BadRequest : HttpStatusCode.Created, response.StatusCode);
+        var (response, traceId) = await TracedQuotes.PostAsync(web, text, Cancellation);
+        using (response)
+        {
+            Assert.Equal(text.Length == 0 ? HttpStatusCode.BadRequest : HttpStatusCode.Created, response.StatusCode);
+        }
         return traceId;
     }
 }

@@ -11,14 +11,14 @@ public class AppTelemetryTests(TelemetryAppFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task OnePostedQuoteIsOneTraceAcrossWebAndApiWithTheApisLog()
     {
-        var traceId = NewTraceId();
         using var web = Fixture.App.CreateHttpClient("web", "https");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/quotes") { Content = JsonContent.Create(new { text = $"Traced {traceId[..8]}" }) };
-        request.Headers.Add("traceparent", $"00-{traceId}-{NewSpanId()}-01");
 
-        using var posted = await web.SendAsync(request, Cancellation);
+        var (posted, traceId) = await TracedQuotes.PostAsync(web, "Traced", Cancellation);
 
-        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        using (posted)
+        {
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        }
         var trace = await Dashboard.UntilAsync($"/api/telemetry/spans?traceId={traceId}",
             answer => Spans(answer["data"]).Select(s => s.Service).Distinct().Order().SequenceEqual(["api", "web"])
                 && Spans(answer["data"]).Any(s => s.Service == "api" && (int?)s.Body["kind"] == 2),
@@ -55,14 +55,14 @@ public class AppTelemetryTests(TelemetryAppFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task TheLogOfABadRequestCarriesItsTraceId()
     {
-        var traceId = NewTraceId();
         using var web = Fixture.App.CreateHttpClient("web", "https");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/quotes") { Content = JsonContent.Create(new { text = "" }) };
-        request.Headers.Add("traceparent", $"00-{traceId}-{NewSpanId()}-01");
 
-        using var refused = await web.SendAsync(request, Cancellation);
+        var (refused, traceId) = await TracedQuotes.PostAsync(web, "", Cancellation);
 
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        using (refused)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
         var logs = await Dashboard.UntilAsync($"/api/telemetry/logs?traceId={traceId}",
             answer => Logs(answer["data"]).Select(l => l.Service).Distinct().Count() == 2,
             "the web and the api logged the refused quote", Cancellation);
