@@ -23,7 +23,7 @@ public class TelemetryPageTests(AppFixture fixture, BrowserFixture browser, ITes
         // Logs come live: the bad request is posted after the page follows them.
         await page.ClickAsync("#tabs button[data-tab='logs']");
         await page.SelectOptionAsync("#logs-resource", "api");
-        var refusedTrace = await PostAsync(web, "");
+        var refusedTrace = await TracedQuotes.PostAsync(web, "", HttpStatusCode.BadRequest, Cancellation);
         // Other tests of this app post bad quotes too: the row is found by its trace.
         var refusedRow = page.Locator("#structured-logs tbody tr", new() { Has = page.Locator($"a.trace-link[data-trace-id='{refusedTrace}']") });
         await Assertions.Expect(refusedRow).ToHaveCountAsync(1, Within);
@@ -36,7 +36,7 @@ public class TelemetryPageTests(AppFixture fixture, BrowserFixture browser, ITes
         // A log's trace link opens its trace; the accepted quote's trace crosses web and api.
         await refusedRow.Locator("a.trace-link").ClickAsync();
         await Assertions.Expect(page.Locator("#waterfall-id")).ToHaveTextAsync(refusedTrace);
-        var acceptedTrace = await PostAsync(web, "Watched by the dashboard");
+        var acceptedTrace = await TracedQuotes.PostAsync(web, "Watched by the dashboard", HttpStatusCode.Created, Cancellation);
         var traceRow = page.Locator($"#traces tbody tr[data-trace-id='{acceptedTrace}']");
         await Assertions.Expect(traceRow).ToHaveCountAsync(1, Within);
         await traceRow.ClickAsync();
@@ -80,15 +80,5 @@ public class TelemetryPageTests(AppFixture fixture, BrowserFixture browser, ITes
         await page.ClickAsync("#details-reveal");
 
         await Assertions.Expect(variable).ToContainTextAsync($"x-otlp-api-key={dashboard.OtlpApiKey}");
-    }
-
-    private static async Task<string> PostAsync(HttpClient web, string text)
-    {
-        var (response, traceId) = await TracedQuotes.PostAsync(web, text, Cancellation);
-        using (response)
-        {
-            Assert.Equal(text.Length == 0 ? HttpStatusCode.BadRequest : HttpStatusCode.Created, response.StatusCode);
-        }
-        return traceId;
     }
 }
