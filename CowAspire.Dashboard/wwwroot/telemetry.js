@@ -17,8 +17,8 @@
   };
   const attribute = (owner, key) => owner?.attributes?.find((a) => a.key === key)?.value;
   const valueText = (value) => value == null ? "" : String(value.stringValue ?? value.intValue ?? value.doubleValue ?? value.boolValue ?? JSON.stringify(value));
-  // OTLP JSON times are nanoseconds as strings; milliseconds are precise enough to draw.
-  const millis = (nanos) => Number(BigInt(nanos ?? 0) / 1000000n);
+  // OTLP JSON times are nanoseconds as strings, past what a double holds exactly: milliseconds to the microsecond.
+  const millis = (nanos) => Number(BigInt(nanos ?? 0) / 1000n) / 1000;
   const cell = (text, className) => {
     const td = document.createElement("td");
     if (className) td.className = className;
@@ -147,7 +147,7 @@
   }
 
   async function refreshTraces() {
-    const query = new URLSearchParams({ limit: "50" });
+    const query = new URLSearchParams({ limit: "20" });
     if ($("traces-resource").value) query.set("resource", $("traces-resource").value);
     const answer = await getJson(`/api/telemetry/traces?${query}`);
     const byTrace = Map.groupBy([...items(answer.data, "resourceSpans", "scopeSpans", "spans")], (s) => s.item.traceId);
@@ -229,7 +229,14 @@
     bar.style.background = colourOf(service);
     const label = document.createElement("span");
     label.className = "span-time";
-    label.style.left = `calc(${Math.min(90, ((offset + duration) / total) * 100)}% + 4px)`;
+    const end = ((offset + duration) / total) * 100;
+    // After the bar while there is room, else inside its end.
+    if (end < 88) {
+      label.style.left = `calc(${end}% + 4px)`;
+    } else {
+      label.style.right = `calc(${100 - end}% + 4px)`;
+      label.classList.add("inside");
+    }
     label.textContent = formatDuration(duration);
     track.append(bar, label);
     row.append(name, track);
