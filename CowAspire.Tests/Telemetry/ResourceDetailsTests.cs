@@ -34,6 +34,24 @@ public class ResourceDetailsTests(TelemetryAppFixture fixture, ITestOutputHelper
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task ServicesExportOverOtlpHttpWhenToldTo()
+    {
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(
+            ["--Dashboard:Otlp:Protocol=http/protobuf"], (options, _) => options.DisableDashboard = false, Cancellation);
+        await using var app = await appHost.BuildAsync(Cancellation);
+        await app.StartAsync(Cancellation);
+        using var dashboard = new DashboardTelemetry(app.Services.GetRequiredService<CowAspire.Dashboard.DashboardInfo>());
+
+        var api = await app.ResourceNotifications.WaitForResourceAsync("api", e => e.Snapshot.State?.Text == KnownResourceStates.Running, Waits.Within());
+        var logs = await dashboard.UntilAsync("/api/telemetry/logs?resource=api", answer => OtlpJsonReading.Logs(answer["data"]).Any(),
+            "the api's logs arrive over OTLP/HTTP", Cancellation);
+
+        var environment = api.Snapshot.EnvironmentVariables.ToDictionary(v => v.Name, v => v.Value);
+        Assert.Equal(("http/protobuf", dashboard.Info.OtlpHttpUrl), (environment["OTEL_EXPORTER_OTLP_PROTOCOL"], environment["OTEL_EXPORTER_OTLP_ENDPOINT"]));
+        Assert.All(OtlpJsonReading.Logs(logs["data"]), l => Assert.Equal("api", l.Service));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
