@@ -29,6 +29,7 @@ internal static class DashboardApi
         var api = endpoints.MapGroup("/api/resources");
         api.MapGet("/", (ResourceNotificationService notifications) => TypedResults.Ok(Current(notifications)));
         api.MapGet("/stream", StreamResources);
+        api.MapGet("/{name}/details", GetDetails);
         api.MapGet("/{name}/logs", GetLogs);
         api.MapGet("/{name}/logs/stream", StreamLogs);
         api.MapGet("/{name}/logs/download", DownloadLogs);
@@ -40,6 +41,12 @@ internal static class DashboardApi
         [.. notifications.Current()
             .Where(e => !e.Resource.Annotations.OfType<ExternalResourceAnnotation>().Any())
             .Select(DashboardResource.From)];
+
+    private static Results<Ok<DashboardResourceDetails>, ProblemHttpResult> GetDetails(string name, ResourceNotificationService notifications) =>
+        notifications.Current().FirstOrDefault(e => string.Equals(e.ResourceId, name, StringComparison.OrdinalIgnoreCase)
+            && !e.Resource.Annotations.OfType<ExternalResourceAnnotation>().Any()) is { } found
+            ? TypedResults.Ok(DashboardResourceDetails.From(found))
+            : NotFound(name);
 
     private static Results<Ok<IReadOnlyList<DashboardLogLine>>, ProblemHttpResult> GetLogs(string name, int? last, ResourceNotificationService notifications, ResourceLoggerService logs)
     {

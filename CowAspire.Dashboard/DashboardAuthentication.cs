@@ -12,6 +12,11 @@ internal sealed class DashboardAuthentication(RequestDelegate next, DashboardInf
 
     public Task InvokeAsync(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<Telemetry.OtlpEndpoint>() is not null)
+        {
+            // Services send telemetry with the OTLP key (checked before this), not with the login token.
+            return next(context);
+        }
         var by = context.Request.Path.Equals("/login", StringComparison.OrdinalIgnoreCase) ? Credential.NotNeeded : CredentialOf(context.Request);
         if (by == Credential.Cookie && IsForeignAction(context.Request))
         {

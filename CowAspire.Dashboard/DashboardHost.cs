@@ -4,8 +4,10 @@ using Aspire.Hosting.ApplicationModel;
 using CowAspire.Hosting.Orchestration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using CowAspire.Dashboard.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +19,8 @@ namespace CowAspire.Dashboard;
 /// The dashboard's own web server, started before any resource (so a taken port stops the AppHost before it starts
 /// anything), on loopback only, over the AppHost's services.
 /// </summary>
-internal sealed class DashboardHost(IServiceProvider appHost, int port) : IHostedService, IAsyncDisposable
+/// <param name="settings">The AppHost's <c>Dashboard:Otlp:*</c> and <c>Dashboard:TelemetryLimits:*</c>, with the run's defaults.</param>
+internal sealed class DashboardHost(IServiceProvider appHost, int port, IReadOnlyDictionary<string, string?> settings) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _web;
 
@@ -27,6 +30,7 @@ internal sealed class DashboardHost(IServiceProvider appHost, int port) : IHoste
         // Its own settings only: the content root's appsettings.json belongs to someone else (a test's folder holds the
         // services' Kestrel endpoints, say).
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         foreach (var provider in appHost.GetServices<ILoggerProvider>())
         {
@@ -38,7 +42,10 @@ internal sealed class DashboardHost(IServiceProvider appHost, int port) : IHoste
         // The AppHost handles Ctrl+C and SIGTERM and stops the dashboard with everything else.
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         // Loopback only, plain HTTP: the token cookie is not marked Secure, so login works without TLS.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        ListenOptions? pages = null;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => pages = listen));
+        var otlpListeners = new OtlpListeners();
+        builder.AddDashboardTelemetry(otlpListeners);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton(appHost.GetRequiredService<DashboardInfo>());
@@ -49,13 +56,24 @@ internal sealed class DashboardHost(IServiceProvider appHost, int port) : IHoste
         _web.Use(FrameGuard);
         _web.UseExceptionHandler();
         _web.UseStatusCodePages();
+        _web.UseOtlpAuthentication();
         _web.UseMiddleware<DashboardAuthentication>();
         _web.MapDashboardPages();
         _web.MapDashboardApi();
+        _web.MapDashboardTelemetry();
         await _web.StartAsync(cancellationToken);
 
         var info = appHost.GetRequiredService<DashboardInfo>();
-        info.BaseUrl = _web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        info.BaseUrl = $"http://{pages!.IPEndPoint}";
+        var otlp = _web.Services.GetRequiredService<IOptions<OtlpOptions>>().Value;
+        var exporters = appHost.GetRequiredService<DashboardOtlp>();
+        exporters.Protocol = otlp.Protocol;
+        exporters.ApiKey = otlp.ApiKey;
+        exporters.Endpoint = otlp.Enabled ? OtlpListeners.UrlOf(otlp.Protocol == "grpc" ? otlpListeners.Grpc : otlpListeners.Http) : null;
+        info.OtlpGrpcUrl = OtlpListeners.UrlOf(otlpListeners.Grpc);
+        info.OtlpHttpUrl = OtlpListeners.UrlOf(otlpListeners.Http);
+        info.OtlpApiKey = otlp.ApiKey!;
+        _web.Services.GetRequiredService<ILogger<DashboardHost>>().OtlpListening(info.OtlpGrpcUrl, info.OtlpHttpUrl);
         appHost.GetRequiredService<ReadyAnnouncement>().DashboardLoginUrl = info.LoginUrl;
     }
 
@@ -79,21 +97,7 @@ internal sealed class DashboardHost(IServiceProvider appHost, int port) : IHoste
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        /// <summary>
-    /// The dashboard's buttons act with the login cookie, so no other page may frame it and trick a click onto them
-    /// (clickjacking): both the old header and CSP's frame-ancestors, for every response.
-    /// </summary>
-    private static Task FrameGuard(HttpContext context, RequestDelegate next)
-    {
-        context.Response.Headers.XFrameOptions = "DENY";
-        context.Response.Headers.ContentSecurityPolicy =
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        context.Response.Headers["Referrer-Policy"] = "no-referrer";
-        return next(context);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

@@ -17,6 +17,13 @@ public sealed class DashboardInfo(string token)
         internal set => _baseUrl = value;
     }
 
+    /// <summary>Where services send OTLP over gRPC (HTTP/2 without TLS) and over HTTP, with <see cref="OtlpApiKey"/>.</summary>
+    public string OtlpGrpcUrl { get; internal set; } = "";
+
+    public string OtlpHttpUrl { get; internal set; } = "";
+
+    public string OtlpApiKey { get; internal set; } = "";
+
     public string LoginUrl => $"{BaseUrl}/login?t={Uri.EscapeDataString(Token)}";
 
     public bool IsToken(string? candidate) =>

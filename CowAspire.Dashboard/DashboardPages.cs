@@ -21,6 +21,10 @@ internal static class DashboardPages
         endpoints.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
         endpoints.MapGet("/dashboard.css", () => Asset("dashboard.css", "text/css; charset=utf-8"));
         endpoints.MapGet("/dashboard.js", () => Asset("dashboard.js", "text/javascript; charset=utf-8"));
+        endpoints.MapGet("/telemetry.js", () => Asset("telemetry.js", "text/javascript; charset=utf-8"));
+        endpoints.MapGet("/details.js", () => Asset("details.js", "text/javascript; charset=utf-8"));
+        endpoints.MapGet("/lib/uPlot.iife.min.js", () => Asset("uPlot.iife.min.js", "text/javascript; charset=utf-8"));
+        endpoints.MapGet("/lib/uPlot.min.css", () => Asset("uPlot.min.css", "text/css; charset=utf-8"));
         return endpoints;
     }
 

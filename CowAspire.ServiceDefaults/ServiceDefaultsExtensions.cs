@@ -58,6 +58,8 @@ public static class ServiceDefaultsExtensions
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Outside the exception handler, so it sees the status the client finally gets.
+        app.UseMiddleware<ClientErrorLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;

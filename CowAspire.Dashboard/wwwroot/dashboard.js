@@ -68,6 +68,7 @@
       endpoints,
       actions);
     row.classList.toggle("selected", snapshot.name === selected);
+    document.dispatchEvent(new CustomEvent("resource-changed", { detail: snapshot }));
   }
 
   async function act(name, action) {
@@ -82,6 +83,7 @@
     selected = name;
     rows.forEach((row, key) => row.classList.toggle("selected", key === name));
     logsName.textContent = name;
+    document.dispatchEvent(new CustomEvent("resource-selected", { detail: name }));
     download.hidden = false;
     download.href = `/api/resources/${encodeURIComponent(name)}/logs/download`;
     logs.replaceChildren();

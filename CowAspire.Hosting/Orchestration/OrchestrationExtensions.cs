@@ -22,6 +22,7 @@ internal static class OrchestrationExtensions
         services.AddSingleton<ResourceLoggerService>();
         services.AddSingleton<ResourceNotificationService>();
         services.AddSingleton<ReadyAnnouncement>();
+        services.AddSingleton<DashboardOtlp>();
         services.AddSingleton<ProcessSpecFactory>();
         services.AddSingleton<HealthProbe>();
         services.AddHealthChecks();

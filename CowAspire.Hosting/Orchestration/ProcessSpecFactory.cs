@@ -15,7 +15,7 @@ internal sealed record ProcessSpec(
 /// own ports, <c>OTEL_*</c> variables, and whatever the model's <c>WithReference</c>/<c>WithEnvironment</c>/<c>WithArgs</c> add.
 /// </summary>
 internal sealed class ProcessSpecFactory(IConfiguration configuration, IHostEnvironment environment, AppHostRun run,
-    DistributedApplicationExecutionContext executionContext)
+    DistributedApplicationExecutionContext executionContext, DashboardOtlp dashboardOtlp)
 {
     public async Task<ProcessSpec> CreateAsync(ResourceInstance instance, CancellationToken cancellationToken)
     {
@@ -24,7 +24,11 @@ internal sealed class ProcessSpecFactory(IConfiguration configuration, IHostEnvi
         var variables = context.EnvironmentVariables;
         variables["OTEL_SERVICE_NAME"] = resource.Name;
         variables["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instance.Name}";
-        if (configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } otlp)
+        if (resource is ProjectResource && dashboardOtlp.Endpoint is not null)
+        {
+            AddDashboardExport(variables);
+        }
+        else if (configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } otlp)
         {
             variables["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;
         }
@@ -89,6 +93,23 @@ internal sealed class ProcessSpecFactory(IConfiguration configuration, IHostEnvi
             default:
                 throw new NotSupportedException($"Resource '{resource.Name}' of type {resource.GetType().Name} cannot be run as a process.");
         }
+    }
+
+    /// <summary>
+    /// As Aspire's <c>OtlpConfigurationExtensions</c>: export to the dashboard with its key, every trace, and batches
+    /// sent each second instead of every 5 s (spans, logs) or 60 s (metrics), so the dashboard is live. Always, not
+    /// only in Development as Aspire: this dashboard exists only in development.
+    /// </summary>
+    private void AddDashboardExport(Dictionary<string, object> variables)
+    {
+        variables["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboardOtlp.Endpoint!;
+        variables["OTEL_EXPORTER_OTLP_PROTOCOL"] = dashboardOtlp.Protocol;
+        variables["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={dashboardOtlp.ApiKey}";
+        variables["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
+        variables["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
+        variables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        variables["OTEL_TRACES_SAMPLER"] = "always_on";
+        variables["OTEL_METRICS_EXEMPLAR_FILTER"] = "trace_based";
     }
 
     private static async Task<string> ResolveAsync(object value, CancellationToken cancellationToken) => value switch

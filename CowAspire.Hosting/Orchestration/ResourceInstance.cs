@@ -37,6 +37,7 @@ internal sealed class ResourceInstance
     private bool _answers;
     private bool _wasHealthy;
     private string? _healthDescription;
+    private IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
 
     internal ResourceInstance(
         IResource resource, int replica, ProcessSpecFactory specs, ProcessLauncher launcher, HealthProbe probe,
@@ -115,6 +116,9 @@ internal sealed class ResourceInstance
                     .. endpoints.Where(e => e.AllocatedEndpoint is not null).Select(e => new UrlSnapshot(e.Name, e.AllocatedEndpoint!.UriString, IsInternal: false)),
                     .. endpoints.Where(e => Ports.ContainsKey(e.Name)).Select(e => new UrlSnapshot(e.Name, ReplicaUrl(e), IsInternal: true)),
                 ],
+                // What the AppHost set for the process (not what it inherits), as Aspire's snapshot has it: the
+                // dashboard shows it masked, since connection strings and keys are among it.
+                EnvironmentVariables = [.. _environment.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => new EnvironmentVariableSnapshot(v.Key, v.Value, IsFromSpec: true))],
                 Relationships = [.. Resource.Annotations.OfType<ResourceRelationshipAnnotation>().Select(r => new RelationshipSnapshot(r.Resource.Name, r.Type)).Distinct()],
                 HealthReports = HealthProbe.HasChecks(Resource)
                     ? [new HealthReportSnapshot(HealthProbe.Describe(Resource), State == KnownResourceStates.Running ? Health : null, _healthDescription, null)]
@@ -241,6 +245,7 @@ internal sealed class ResourceInstance
                     Update(() => Ports = ports);
                 }
                 var spec = await _specs.CreateAsync(this, stop);
+                Update(() => _environment = spec.Environment);
                 process = await _launcher.StartAsync(spec.FileName, spec.Arguments, spec.WorkingDirectory, spec.Environment);
                 if (spec.StandardInput is { } input)
                 {

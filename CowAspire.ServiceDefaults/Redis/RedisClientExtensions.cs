@@ -28,7 +28,7 @@ public static class RedisClientExtensions
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName ??= builder.Environment.ApplicationName;
 
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddSingleton(_ => TracedRedis.Wrap(ConnectionMultiplexer.Connect(options)));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
         return builder;
     }

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CowAspire.ServiceDefaults.Telemetry;
+
+namespace CowAspire.Tests.Telemetry;
+
+/// <summary>The spans and instruments the services use around Redis, read with .NET's own listeners.</summary>
+public sealed class QuoteTelemetryTests : IDisposable
+{
+    private readonly ConcurrentQueue<Activity> _stopped = new();
+    private readonly ActivityListener _listener;
+
+    public QuoteTelemetryTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == TelemetryExtensions.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    [Fact]
+    public void FanOutOnAnotherProcessIsAChildOfThePublishThroughTheEnvelopesTraceParent()
+    {
+        string? traceParent;
+        ActivityTraceId traceId;
+        ActivitySpanId publishSpanId;
+        using (var publish = QuoteTracing.StartPublish("cowaspire:quotes"))
+        {
+            Assert.NotNull(publish);
+            traceParent = QuoteTracing.TraceParentOf(publish);
+            (traceId, publishSpanId) = (publish.TraceId, publish.SpanId);
+        }
+        Activity.Current = null;
+
+        using var fanOut = QuoteTracing.StartFanOut("cowaspire:quotes", traceParent, quoteId: 42, clients: 3);
+
+        Assert.Equal($"00-{traceId}-{publishSpanId}-01", traceParent);
+        Assert.NotNull(fanOut);
+        Assert.Equal((traceId, publishSpanId, ActivityKind.Consumer), (fanOut.TraceId, fanOut.ParentSpanId, fanOut.Kind));
+        Assert.Equal(42L, fanOut.GetTagItem("messaging.message.id"));
+        Assert.Equal(3, fanOut.GetTagItem("cowaspire.clients"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not a traceparent")]
+    public void FanOutWithoutUsableTraceContextStartsItsOwnTrace(string? traceParent)
+    {
+        Activity.Current = null;
+
+        using var fanOut = QuoteTracing.StartFanOut("cowaspire:quotes", traceParent, quoteId: 1, clients: 0);
+
+        Assert.NotNull(fanOut);
+        Assert.Equal(default, fanOut.ParentSpanId);
+    }
+
+    [Fact]
+    public void RedisCallsAreClientSpansThatCanFail()
+    {
+        using (var command = QuoteTracing.StartRedisCommand("EVALSHA"))
+        {
+            command.Failed(new InvalidOperationException("READONLY You can't write against a read only replica."));
+        }
+
+        var stopped = Assert.Single(_stopped, a => a.DisplayName == "EVALSHA");
+        Assert.Equal((ActivityKind.Client, ActivityStatusCode.Error, "redis"), (stopped.Kind, stopped.Status, stopped.GetTagItem("db.system.name")));
+        Assert.StartsWith("READONLY", stopped.StatusDescription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void QuoteMetricsRecordOnTheCowAspireMeter()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new QuoteMetrics(services.GetRequiredService<IMeterFactory>());
+        var measured = new ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == TelemetryExtensions.SourceName && instrument.Meter.Scope == services.GetRequiredService<IMeterFactory>())
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measured.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measured.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        listener.Start();
+        var published = DateTimeOffset.UtcNow;
+
+        metrics.Published();
+        metrics.Delivered(clients: 250);
+        metrics.Delivered(clients: 50);
+        metrics.Resumed();
+        metrics.Backfilled(7, "gap");
+        metrics.PublishToWrite(published, published.AddMilliseconds(12.5));
+
+        Assert.Equal(1, measured["cowaspire.quotes.published"]);
+        Assert.Equal(300, measured["cowaspire.gateway.deliveries"]);
+        Assert.Equal(1, measured["cowaspire.gateway.resumes"]);
+        Assert.Equal(7, measured["cowaspire.gateway.backfilled"]);
+        Assert.Equal(12.5, measured["cowaspire.gateway.publish_to_write"]);
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
