@@ -27,7 +27,7 @@ profile=0
 for argument in "$@"; do
   case "$argument" in
     --quick) preset=(--targets gateway --streams 200,500 --protocols h2,h1 --seconds 5 --settle-seconds 2 --warmup-streams 50 --warmup-messages 10
-                     --quiet-wait 5 --max-seconds 300 --report bench/out/quick-REPORT.md) ;;
+                     --quiet-wait 5 --max-seconds 300 --telemetry-off-at 500 --report bench/out/quick-REPORT.md) ;;
     --profile) profile=1; args+=("$argument") ;;
     *) args+=("$argument") ;;
   esac

@@ -73,6 +73,12 @@ public sealed class BenchOptions
     /// <summary>Which systems to run, in this order: cowaspire, nchan.</summary>
     public IReadOnlyList<string> Systems { get; set; } = ["cowaspire", "nchan"];
 
+    /// <summary>
+    /// Sizes at which the gateway-alone scenarios also run CowAspire with its telemetry off
+    /// (<c>Dashboard:Otlp:Enabled=false</c>: no service exports), so telemetry's cost is measured in the same run.
+    /// </summary>
+    public IReadOnlyList<int> TelemetryOffStreams { get; set; } = [2000];
+
     /// <summary>nginx worker processes in the whole-app scenarios (the peer of CowAspire's two Web replicas).</summary>
     public int NginxWorkers { get; set; } = 2;
 
@@ -115,6 +121,7 @@ public sealed class BenchOptions
           --repeat 1                    runs per scenario and system (the least disturbed one is reported)
           --quiet-wait 15               seconds to wait before each run for the machine to be quiet
           --quiet-percent 25            quiet = all cores less busy than this (percent, over 1 s)
+          --telemetry-off-at 2000       sizes at which gateway-alone scenarios also run CowAspire with telemetry off (none = never)
           --nginx-workers 2             nginx worker processes in the whole-app scenarios
           --drain-timeout 10            seconds to wait for stragglers after the last publish
           --profile                     sample the gateway's CPU with perf (largest size, each protocol, both systems)
@@ -152,6 +159,10 @@ public sealed class BenchOptions
                 case "--repeat": options.Repeat = Positive(name, Value()); break;
                 case "--quiet-wait": options.QuietWait = TimeSpan.FromSeconds(int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture)); break;
                 case "--quiet-percent": options.QuietPercent = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--telemetry-off-at":
+                    var sizes = Value();
+                    options.TelemetryOffStreams = sizes == "none" ? [] : [.. sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => Positive(name, s))];
+                    break;
                 case "--systems": options.Systems = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim().ToLowerInvariant())]; break;
                 case "--nginx-workers": options.NginxWorkers = Positive(name, Value()); break;
                 case "--drain-timeout": options.DrainTimeout = TimeSpan.FromSeconds(Positive(name, Value())); break;

@@ -14,8 +14,14 @@ namespace CowAspire.Bench;
 /// the gateway measured on its own; the other replica idles, subscribed to Redis, and is not counted as gateway).
 /// Messages are POSTed to the Api (found through the same API), since the Web gateway rate-limits POST /quotes.
 /// </summary>
-public sealed partial class CowAspireSubject(BenchOptions options, int streams, Target target) : ISubject
+public sealed partial class CowAspireSubject(BenchOptions options, int streams, Target target, bool telemetry = true) : ISubject
 {
+    /// <summary>The system name of CowAspire run with its services exporting no telemetry.</summary>
+    public const string TelemetryOff = "cowaspire-telemetry-off";
+
+    /// <summary>The report's name for that run.</summary>
+    public const string TelemetryOffName = "CowAspire, telemetry off";
+
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
     private ChildProcess? _appHost;
     private Uri? _api;
@@ -26,7 +32,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
     /// <summary>The extension that marks ASP.NET Core's HTTPS development certificate.</summary>
     private const string AspNetHttpsOid = "1.3.6.1.4.1.311.84.1.1";
 
-    public string Name => "CowAspire";
+    public string Name => telemetry ? "CowAspire" : TelemetryOffName;
 
     public string GatewayLabel => target == Target.Gateway
         ? $"Web replica {_replica?.Name} alone, on its own port (1 process)"
@@ -61,6 +67,10 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
                 ["Limits__MaxStreamsPerAddress"] = Math.Max(1000, streams * 2).ToString(CultureInfo.InvariantCulture),
                 ["Limits__MaxStreams"] = Math.Max(10_000, streams * 2).ToString(CultureInfo.InvariantCulture),
             };
+            if (!telemetry)
+            {
+                environment["Dashboard__Otlp__Enabled"] = "false";
+            }
             if (options.Profile)
             {
                 // The runtime writes /tmp/perf-PID.map, so perf names JIT-compiled frames; with W^X on, JIT code

@@ -52,7 +52,8 @@ Console.WriteLine($"Open-file limits of this process (children inherit them): so
     // A rough forecast from quick runs on this machine: ~12 s per run to start, warm up and stop a system, plus the
     // publishing, plus connection set-up (~700 TLS connections a second with both client and server on two cores).
     var runs = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Count(n => DescriptorsNeeded(t, n) <= openFiles.Soft))
-        * options.Systems.Count * options.Repeat;
+        * options.Systems.Count * options.Repeat
+        + options.Protocols.Count * options.TelemetryOffStreams.Count(n => options.Streams.Contains(n) && options.Targets.Contains(Target.Gateway)) * options.Repeat;
     var seconds = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Where(n => DescriptorsNeeded(t, n) <= openFiles.Soft)
         .Sum(n => 12 + options.SettleSeconds + options.Seconds + (options.PrimerMessages / options.Rate) + (n / 700.0)))
         * options.Systems.Count * options.Repeat;
@@ -86,6 +87,11 @@ foreach (var target in options.Targets)
                     var result = await RunOnceAsync(system, target, protocol, streams, repetition);
                     runs.Add(result);
                 }
+                if (target == Target.Gateway && options.Systems.Contains("cowaspire") && options.TelemetryOffStreams.Contains(streams)
+                    && !run.IsCancellationRequested)
+                {
+                    runs.Add(await RunOnceAsync(CowAspireSubject.TelemetryOff, target, protocol, streams, repetition));
+                }
             }
             if (runs.Count > 0)
             {
@@ -107,7 +113,12 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
     var busyBefore = await WaitForQuietAsync(options, run.Token);
     Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {system}, {(target == Target.Gateway ? "gateway alone" : "whole app")}, {SseEndpoint.Name(protocol)}: " +
         $"{streams} streams, {options.Messages} messages at {options.Rate}/s, run {repetition}/{options.Repeat} (machine {busyBefore:F0} % busy before)");
-    ISubject subject = system == "cowaspire" ? new CowAspireSubject(options, streams, target) : new NchanSubject(options, target);
+    ISubject subject = system switch
+    {
+        "cowaspire" => new CowAspireSubject(options, streams, target),
+        CowAspireSubject.TelemetryOff => new CowAspireSubject(options, streams, target, telemetry: false),
+        _ => new NchanSubject(options, target),
+    };
     await using (subject)
     {
         try
@@ -158,7 +169,7 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
         }
         finally
         {
-            if (subject is CowAspireSubject cowAspire)
+            if (subject is CowAspireSubject { Name: "CowAspire" } cowAspire)
             {
                 cowAspireEnvironment = cowAspire.Environment;
             }

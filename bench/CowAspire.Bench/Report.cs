@@ -29,6 +29,7 @@ public static class Report
         md.AppendLine();
 
         Headline(md, scenarios);
+        TelemetryCost(md, scenarios);
 
         md.AppendLine("## What was measured");
         md.AppendLine();
@@ -298,6 +299,38 @@ public static class Report
             "decrypts every event on every connection as the server encrypts it, so it costs about what the server does; at " +
             "10 events/s, 10,000 streams are 100,000 deliveries a second, which two cores cannot hold for client and server " +
             "at once: the largest sizes are expected to saturate the machine.");
+        md.AppendLine();
+    }
+
+    /// <summary>CowAspire with its telemetry exported to the dashboard (as the AppHost runs it) against none exported.</summary>
+    private static void TelemetryCost(StringBuilder md, IReadOnlyList<Scenario> scenarios)
+    {
+        var compared = scenarios.Where(s => s.Reported(CowAspireSubject.TelemetryOffName) is not null && s.Reported("CowAspire") is not null).ToList();
+        if (compared.Count == 0)
+        {
+            return;
+        }
+        md.AppendLine("## Telemetry's cost: CowAspire with telemetry on / off");
+        md.AppendLine();
+        md.AppendLine("On is how the AppHost runs the services: traces, logs and metrics exported over OTLP to the dashboard every " +
+            "second (one span per quote per replica, never per delivery). Off is `Dashboard:Otlp:Enabled=false`: nothing exported. " +
+            "Each cell is the ratio on / off with both values, on first.");
+        md.AppendLine();
+        md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | p50 latency | p99 latency | delivered |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var scenario in compared)
+        {
+            var on = scenario.Reported("CowAspire")!;
+            var off = scenario.Reported(CowAspireSubject.TelemetryOffName)!;
+            string Compare(Func<SystemResult, double> value, int digits, string unit) => Versus(value(on), value(off), digits, unit);
+            md.AppendLine(Inv, $"| {scenario.Title} " +
+                $"| {Compare(r => r.CpuPerDeliveryUs(s => s.GatewayCpu), 1, "µs")} " +
+                $"| {Compare(r => r.CpuPerDeliveryUs(s => s.AllCpu), 1, "µs")} " +
+                $"| {Compare(r => r.RssPerStreamKb, 1, "KiB")} " +
+                $"| {Compare(r => r.LatencyP50Ms, 1, "ms")} " +
+                $"| {Compare(r => r.LatencyP99Ms, 1, "ms")} " +
+                $"| {Pct(on.CompletenessPercent)} / {Pct(off.CompletenessPercent)} |");
+        }
         md.AppendLine();
     }
 
