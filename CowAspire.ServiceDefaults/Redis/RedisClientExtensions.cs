@@ -29,6 +29,7 @@ public static class RedisClientExtensions
         options.ClientName ??= builder.Environment.ApplicationName;
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddSingleton<Limits.RedisTokenBucket>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
         return builder;
     }
