@@ -24,22 +24,25 @@ public sealed class FreshGatewayTests(ITestOutputHelper output) : OwnAppTest(out
         var unseen = await faults.PublishWhileGatewaysAreCutOffAsync("Published while no gateway listened.");
         await faults.WaitForSubscribersAsync(2, Cancellation);
         var seen = await Quotes.PublishAsync(App, "Published after they came back.", Cancellation);
-        var ids = (await ReadLinesUntilAsync(reader, line => line.StartsWith($"id: {seen}-", StringComparison.Ordinal)))
-            .Where(line => line.StartsWith("id: ", StringComparison.Ordinal))
-            .Select(line => EventStream.QuoteId(line[4..]))
-            .ToList();
+        var ids = (await ReadLinesUntilAsync(reader, line => IdOf(line) == seen))
+            .Select(IdOf).OfType<long>().ToList();
 
         Assert.Equal(1, unseen);
         Assert.Equal([unseen, seen], ids);
     }
 
+    private static long? IdOf(string line) => line.StartsWith("id: ", StringComparison.Ordinal) ? EventStream.QuoteId(line[4..]) : null;
+
+    /// <summary>Reads until <paramref name="last"/> holds for a line; heartbeats keep lines coming, so the limit is on the whole read.</summary>
     private static async Task<List<string>> ReadLinesUntilAsync(StreamReader reader, Func<string, bool> last)
     {
         var lines = new List<string>();
+        var deadline = DateTimeOffset.UtcNow + EventStream.DefaultTimeout;
         while (true)
         {
             var line = await reader.ReadLineAsync(Cancellation).AsTask().WaitAsync(EventStream.DefaultTimeout, Cancellation)
                 ?? throw new InvalidOperationException($"The stream ended after: {string.Join(" | ", lines)}");
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Nothing expected came within {EventStream.DefaultTimeout.TotalSeconds:0} s: {string.Join(" | ", lines)}");
             lines.Add(line);
             if (last(line))
             {
