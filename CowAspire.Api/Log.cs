@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted submitted quote {Id}")]
     public static partial void QuoteSubmitted(this ILogger logger, long id);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Returned quote {Id} again for a retry with the same Idempotency-Key")]
+    public static partial void SubmitReplayed(this ILogger logger, long id);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a submitted quote: Redis could not take it ({Reason})")]
     public static partial void SubmitRefused(this ILogger logger, string reason);
 }

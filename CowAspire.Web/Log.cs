@@ -8,6 +8,12 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot subscribe to Redis yet ({Reason}); retrying")]
     public static partial void SubscribeFailed(this ILogger logger, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed in epoch {Epoch}; newest quote {Newest}")]
+    public static partial void Synchronized(this ILogger logger, string epoch, long newest);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quote epoch changed from {OldEpoch} to {NewEpoch}: Redis lost its data; clients are told with a reset")]
+    public static partial void EpochChanged(this ILogger logger, string oldEpoch, string newEpoch);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis subscription restored; catching up from history after id {LastId}")]
     public static partial void CatchingUp(this ILogger logger, long lastId);
 

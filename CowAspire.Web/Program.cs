@@ -16,7 +16,6 @@ var app = builder.Build();
 
 app.UseServiceDefaults();
 app.UsePage();
-app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapEvents();
 app.MapPage();

@@ -11,7 +11,7 @@ public sealed class QuoteCatalog
     private readonly Lock _gate = new();
     private readonly List<string> _quotes;
     private readonly int _seedCount;
-    private readonly int _maxSize;
+    private readonly int _maxSubmitted;
     private int _next;
 
     public QuoteCatalog(IOptions<QuoteOptions> options)
@@ -23,7 +23,8 @@ public sealed class QuoteCatalog
     {
         _quotes = [.. seed];
         _seedCount = _quotes.Count;
-        _maxSize = Math.Max(maxSize, _seedCount);
+        // The seed always stays; a catalog smaller than the seed still keeps the newest submitted quote.
+        _maxSubmitted = Math.Max(1, maxSize - _seedCount);
     }
 
     public IReadOnlyList<string> Snapshot()
@@ -48,7 +49,7 @@ public sealed class QuoteCatalog
     {
         lock (_gate)
         {
-            if (_quotes.Count >= _maxSize)
+            if (_quotes.Count - _seedCount >= _maxSubmitted)
             {
                 _quotes.RemoveAt(_seedCount);
             }

@@ -1,9 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CowAspire.Api.Limits;
 using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.ServiceDefaults.Limits;
 using CowAspire.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace CowAspire.Api.Quotes;
 
@@ -12,12 +15,27 @@ internal static class QuoteEndpoints
     /// <summary>Room for 280 characters of any script, JSON escaping included, and nothing more.</summary>
     public const int MaxBodyBytes = 4096;
 
+    /// <summary>The request header that makes a publish idempotent (the IETF httpapi draft's name).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Set to <c>true</c> on an answer that is the first publish's, returned again for a retry.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    private const int MaxIdempotencyKeyLength = 255;
+
     public static IEndpointRouteBuilder MapQuotes(this IEndpointRouteBuilder endpoints)
     {
         var quotes = endpoints.MapGroup("/quotes").WithTags("Quotes");
         quotes.MapGet("/", GetCatalog);
         quotes.MapGet("/{id:long}", GetPublished);
-        quotes.MapPost("/", Submit).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        quotes.MapPost("/", Submit)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RequireSharedRateLimit("api-quotes", services =>
+            {
+                var limits = services.GetRequiredService<IOptions<ApiLimitOptions>>().Value;
+                return new TokenBucketLimit(limits.QuoteBurst, limits.QuotesPerSecond, limits.RetryAfterSeconds,
+                    $"At most {limits.QuoteBurst} quotes at once and {limits.QuotesPerSecond} a second per caller.");
+            });
         return endpoints;
     }
 
@@ -77,11 +95,21 @@ internal static class QuoteEndpoints
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid quote", error);
         }
+        var idempotencyKey = request.Headers[IdempotencyKeyHeader].ToString();
+        if (idempotencyKey.Length > 0 && !IsIdempotencyKey(idempotencyKey))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid Idempotency-Key",
+                $"{IdempotencyKeyHeader} must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
+        }
 
-        QuoteEnvelope quote;
+        PublishResult published;
         try
         {
-            quote = await store.PublishAsync(text, cancellationToken);
+            published = await store.PublishAsync(text, idempotencyKey.Length > 0 ? idempotencyKey : null, cancellationToken);
+        }
+        catch (IdempotencyKeyReusedException ex)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", ex.Message);
         }
         catch (QuoteNotReplicatedException ex)
         {
@@ -97,10 +125,23 @@ internal static class QuoteEndpoints
             return Unavailable(request.HttpContext, $"{reason}, so the quote was not accepted. Retry later.");
         }
 
-        catalog.Add(text);
-        logger.QuoteSubmitted(quote.Id);
+        // From here on the quote is live: nothing below may fail the request, or the client's retry would publish it twice.
+        var quote = published.Quote;
+        if (published.Replayed)
+        {
+            request.HttpContext.Response.Headers[ReplayedHeader] = "true";
+            logger.SubmitReplayed(quote.Id);
+        }
+        else
+        {
+            catalog.Add(text);
+            logger.QuoteSubmitted(quote.Id);
+        }
         return TypedResults.Created($"/quotes/{quote.Id}", quote);
     }
+
+    private static bool IsIdempotencyKey(string key) =>
+        key.Length <= MaxIdempotencyKeyLength && key.All(c => c is > ' ' and <= '~');
 
     private static ProblemHttpResult Unavailable(HttpContext context, string detail)
     {

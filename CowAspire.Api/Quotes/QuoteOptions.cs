@@ -26,6 +26,10 @@ public sealed class QuoteOptions
     [Range(0, 16)]
     public int? MinReplicasToAcknowledge { get; set; }
 
+    /// <summary>How long Redis remembers a publish by its Idempotency-Key, so a retry within it returns the first quote.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How long a publish waits for those replicas before it is refused.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
     public TimeSpan ReplicationTimeout { get; set; } = TimeSpan.FromSeconds(1);

@@ -17,8 +17,8 @@ public sealed class QuotePublisher(
             {
                 try
                 {
-                    var quote = await store.PublishAsync(catalog.Next(), stoppingToken);
-                    logger.QuotePublished(quote.Id);
+                    var published = await store.PublishAsync(catalog.Next(), idempotencyKey: null, stoppingToken);
+                    logger.QuotePublished(published.Quote.Id);
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException or QuoteNotReplicatedException)
                 {

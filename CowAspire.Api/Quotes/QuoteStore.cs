@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using CowAspire.ServiceDefaults.Contracts;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -10,26 +12,51 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
     private readonly int _minReplicas = options.Value.MinReplicasToAcknowledge
         ?? (ConfigurationOptions.Parse(redis.Configuration).ServiceName is null ? 0 : 1);
 
-    // One script, so INCR, XADD and PUBLISH are atomic: a gateway that reads history after seeing id N on
-    // the channel always finds N there. cjson builds the envelope because the id only exists inside Redis.
-    private const string PublishScript = """
+    // One script, so the idempotency check, INCR, XADD, PUBLISH and remembering the key are atomic: a gateway that reads
+    // history after seeing id N on the channel always finds N there, and two tries with one key cannot both publish.
+    // cjson builds the envelope because the id only exists inside Redis. KEYS[4] is the idempotency key's Redis key
+    // (unused when ARGV[7] is '0'). Public for fault tests, which publish exactly as the Api does.
+    public const string PublishScript = QuoteScripts.EnsureEpoch + """
+        if ARGV[7] ~= '0' then
+          local prior = redis.call('GET', KEYS[4])
+          if prior then
+            return {prior, 1}
+          end
+        end
         local id = redis.call('INCR', KEYS[1])
-        local envelope = cjson.encode({v = tonumber(ARGV[4]), id = id, text = ARGV[1], publishedAt = ARGV[2]})
-        redis.call('XADD', KEYS[2], 'MAXLEN', '=', ARGV[3], id .. '-0', 'e', envelope)
-        redis.call('PUBLISH', ARGV[5], envelope)
-        return id
+        local envelope = cjson.encode({v = tonumber(ARGV[5]), id = id, text = ARGV[2], publishedAt = ARGV[3], epoch = epoch})
+        redis.call('XADD', KEYS[2], 'MAXLEN', '=', ARGV[4], id .. '-0', 'e', envelope)
+        redis.call('PUBLISH', ARGV[6], envelope)
+        if ARGV[7] ~= '0' then
+          redis.call('SET', KEYS[4], envelope, 'EX', ARGV[7])
+        end
+        return {envelope, 0}
         """;
 
-    public async Task<QuoteEnvelope> PublishAsync(string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes <paramref name="text"/>; with an <paramref name="idempotencyKey"/> already used within
+    /// <see cref="QuoteOptions.IdempotencyKeyLifetime"/>, publishes nothing and returns that first quote.
+    /// </summary>
+    /// <exception cref="IdempotencyKeyReusedException">The key was used for a different text.</exception>
+    public async Task<PublishResult> PublishAsync(string text, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var publishedAt = time.GetUtcNow();
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(
+        var lifetime = idempotencyKey is null ? 0 : (long)Math.Ceiling(options.Value.IdempotencyKeyLifetime.TotalSeconds);
+        var result = (RedisResult[]?)await redis.GetDatabase().ScriptEvaluateAsync(
             PublishScript,
-            [QuoteKeys.NextId, QuoteKeys.History],
-            [text, publishedAt.ToString("O"), options.Value.HistoryLength, QuoteEnvelope.CurrentVersion, QuoteKeys.ChannelName])
+            [QuoteKeys.NextId, QuoteKeys.History, QuoteKeys.Epoch, QuoteKeys.IdempotencyPrefix + (idempotencyKey ?? "")],
+            [QuoteScripts.NewEpoch(), text, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), options.Value.HistoryLength,
+                QuoteEnvelope.CurrentVersion, QuoteKeys.ChannelName, lifetime])
             .WaitAsync(cancellationToken);
-        await EnsureReplicatedAsync((long)result, cancellationToken);
-        return new QuoteEnvelope(QuoteEnvelope.CurrentVersion, (long)result, text, publishedAt);
+        var quote = result is [var envelope, var replayed] && Parse((string?)envelope) is { } parsed
+            ? new PublishResult(parsed, (long)replayed == 1)
+            : throw new InvalidOperationException("The publish script answered something other than an envelope.");
+        if (quote.Replayed && quote.Quote.Text != text)
+        {
+            throw new IdempotencyKeyReusedException(idempotencyKey!, quote.Quote.Id);
+        }
+        // A replay waits too: the first try may have been refused for want of a replica, and this one is its retry.
+        await EnsureReplicatedAsync(quote.Quote.Id, cancellationToken);
+        return quote;
     }
 
     /// <summary>
@@ -55,13 +82,16 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
         var entryId = QuoteKeys.HistoryEntryId(id);
         var entries = await redis.GetDatabase().StreamRangeAsync(QuoteKeys.History, entryId, entryId, count: 1)
             .WaitAsync(cancellationToken);
+        return entries is [var entry] ? Parse((string?)entry["e"]) : null;
+    }
+
+    private static QuoteEnvelope? Parse(string? json)
+    {
         try
         {
-            return entries is [var entry]
-                ? System.Text.Json.JsonSerializer.Deserialize((string)entry["e"]!, QuoteEnvelopeJsonContext.Default.QuoteEnvelope)
-                : null;
+            return json is null ? null : JsonSerializer.Deserialize(json, QuoteEnvelopeJsonContext.Default.QuoteEnvelope);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             // Not an envelope this producer wrote: as good as absent.
             return null;
@@ -69,9 +99,19 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
     }
 }
 
+/// <param name="Replayed">True when an earlier publish with the same Idempotency-Key is returned instead.</param>
+public sealed record PublishResult(QuoteEnvelope Quote, bool Replayed);
+
 /// <summary>The quote went out but not enough replicas confirmed it in time: it is not acknowledged.</summary>
 public sealed class QuoteNotReplicatedException(long id, long replicas, int required)
     : Exception($"Quote {id} reached {replicas} of the {required} replica(s) required within the replication timeout.")
+{
+    public long Id { get; } = id;
+}
+
+/// <summary>An Idempotency-Key already published a different quote.</summary>
+public sealed class IdempotencyKeyReusedException(string key, long id)
+    : Exception($"Idempotency-Key '{key}' already published quote {id}, with a different text.")
 {
     public long Id { get; } = id;
 }

@@ -1,3 +1,5 @@
+using CowAspire.Api.Limits;
+
 namespace CowAspire.Api.Quotes;
 
 internal static class QuotesExtensions
@@ -6,6 +8,11 @@ internal static class QuotesExtensions
     {
         builder.Services.AddOptions<QuoteOptions>()
             .BindConfiguration(QuoteOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<ApiLimitOptions>()
+            .BindConfiguration(ApiLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

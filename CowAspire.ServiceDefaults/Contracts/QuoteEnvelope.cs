@@ -7,14 +7,21 @@ namespace CowAspire.ServiceDefaults.Contracts;
 /// producer and the gateway must agree on it byte for byte, and this is the one library both reference.
 /// </summary>
 /// <param name="V">Envelope version; a reader rejects versions it does not know instead of guessing.</param>
-/// <param name="Id">Monotonic id from Redis INCR; the SSE event id.</param>
+/// <param name="Id">Monotonic id from Redis INCR, within its epoch.</param>
+/// <param name="Epoch">The lifetime of Redis's data the id belongs to (<see cref="QuoteKeys.Epoch"/>).</param>
 public sealed record QuoteEnvelope(
     [property: JsonPropertyName("v")] int V,
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("text")] string Text,
-    [property: JsonPropertyName("publishedAt")] DateTimeOffset PublishedAt)
+    [property: JsonPropertyName("publishedAt")] DateTimeOffset PublishedAt,
+    [property: JsonPropertyName("epoch")] string Epoch)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2 added the epoch: a version-1 envelope has ids that cannot be placed in an epoch.</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The SSE event id: <see cref="QuoteEventId"/>.</summary>
+    [JsonIgnore]
+    public string EventId => QuoteEventId.Format(Id, Epoch);
 }
 
 [JsonSerializable(typeof(QuoteEnvelope))]

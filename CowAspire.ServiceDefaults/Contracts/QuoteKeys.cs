@@ -11,6 +11,15 @@ public static class QuoteKeys
     /// <summary>Stream of envelopes whose entry ids are <c>{quoteId}-0</c>, trimmed to the history length.</summary>
     public static readonly RedisKey History = "cowaspire:quotes:history";
 
+    /// <summary>
+    /// The epoch: a random name for the lifetime of Redis's data. Made when missing (a fresh or flushed Redis), so a
+    /// quote id is only meaningful together with it.
+    /// </summary>
+    public static readonly RedisKey Epoch = "cowaspire:quotes:epoch";
+
+    /// <summary>Prefix of the keys that remember a publish by its Idempotency-Key.</summary>
+    public const string IdempotencyPrefix = "cowaspire:quotes:idempotency:";
+
     public const string ChannelName = "cowaspire:quotes";
 
     public static readonly RedisChannel Channel = RedisChannel.Literal(ChannelName);

@@ -29,6 +29,7 @@ public static class RedisClientExtensions
         options.ClientName ??= builder.Environment.ApplicationName;
 
         builder.Services.AddSingleton(_ => TracedRedis.Wrap(ConnectionMultiplexer.Connect(options)));
+        builder.Services.AddSingleton<Limits.RedisTokenBucket>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
         return builder;
     }

@@ -102,6 +102,26 @@ public class PageTests(AppFixture fixture, BrowserFixture browser, ITestOutputHe
     }
 
     [Fact]
+    public async Task TheFormSendsAnIdempotencyKeyOfItsOwnWithEachSubmission()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(WebUrl);
+
+        var keys = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            await page.FillAsync("#quote-text", $"Keyed submission {i}.");
+            var response = await page.RunAndWaitForResponseAsync(
+                () => page.ClickAsync("#quote-form button[type=submit]"), r => r.Url.EndsWith("/quotes", StringComparison.Ordinal));
+            Assert.Equal(201, response.Status);
+            keys.Add((await response.Request.AllHeadersAsync()).GetValueOrDefault("idempotency-key") ?? "");
+        }
+
+        Assert.All(keys, key => Assert.True(Guid.TryParse(key, out _), $"'{key}' is not a key the page made."));
+        Assert.NotEqual(keys[0], keys[1]);
+    }
+
+    [Fact]
     public async Task InvalidQuoteShowsTheProblemOnThePage()
     {
         var page = await browser.NewPageAsync();

@@ -69,10 +69,11 @@ public class BadInputTests(AppFixture fixture, ITestOutputHelper output) : AppTe
     }
 
     [Theory]
-    [InlineData("abc", "must be a quote id")]
-    [InlineData("-5", "must be a quote id")]
-    [InlineData("1.5", "must be a quote id")]
-    [InlineData("99999999999", "ahead of the newest quote")]
+    [InlineData("abc", "must be an event id this gateway sent")]
+    [InlineData("-5", "must be an event id this gateway sent")]
+    [InlineData("1.5", "must be an event id this gateway sent")]
+    [InlineData("5-", "must be an event id this gateway sent")]
+    [InlineData("5-NOT_AN_EPOCH", "must be an event id this gateway sent")]
     public async Task BadLastEventIdGetsProblemDetails(string lastEventId, string detail)
     {
         using var client = Fixture.CreateWebClient();

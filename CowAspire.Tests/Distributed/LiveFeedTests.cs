@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -17,9 +16,26 @@ public class LiveFeedTests(AppFixture fixture, ITestOutputHelper output) : AppTe
 
         await live.ReadUntilAsync(_ => live.QuoteIds.Count() >= 3, Cancellation);
 
-        Assert.Equal(TimeSpan.FromSeconds(2), live.ReconnectionInterval);
+        // Streaming:ReconnectDelay (2 s) plus jitter of up to as much again.
+        Assert.InRange(live.ReconnectionInterval, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
         var ids = live.QuoteIds.ToList();
         Assert.Equal(Enumerable.Range(0, ids.Count).Select(i => ids[0] + i), ids);
+    }
+
+    [Fact]
+    public async Task EveryStreamGetsItsOwnJitteredRetrySoCutOffClientsDoNotReturnTogether()
+    {
+        using var client = Fixture.CreateWebClient();
+        var streams = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => EventStream.OpenAsync(client, "/events", Cancellation)));
+        await Task.WhenAll(streams.Select(s => s.ReadUntilAsync(_ => s.QuoteIds.Any(), Cancellation)));
+
+        var retries = streams.Select(s => s.ReconnectionInterval).ToList();
+        Assert.All(retries, r => Assert.InRange(r, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)));
+        Assert.True(retries.Distinct().Count() > 1, $"Every stream was told the same retry: {retries[0]}.");
+        foreach (var stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -60,7 +76,7 @@ public class LiveFeedTests(AppFixture fixture, ITestOutputHelper output) : AppTe
         foreach (var stream in streams)
         {
             await stream.ReadUntilQuoteAsync(id, Cancellation);
-            Assert.Contains(text, stream.Received.Single(e => e.EventId == id.ToString(CultureInfo.InvariantCulture)).Data);
+            Assert.Contains(text, stream.Received.Single(e => EventStream.IsQuote(e) && EventStream.QuoteId(e.EventId!) == id).Data);
             await stream.DisposeAsync();
         }
         clients.ForEach(c => c.Dispose());

@@ -71,7 +71,7 @@ public sealed class RedisOutageTests : IDisposable
         }
 
         var id = await PostUntilAcceptedAsync(replicas[1], "Redis is back and so am I.");
-        await ReadLineAsync(stream, $"id: {id}");
+        await ReadLineAsync(stream, $"id: {id}-");
     }
 
     [Fact]
@@ -120,6 +120,7 @@ public sealed class RedisOutageTests : IDisposable
         new(TestHttp.CreateHandler()) { BaseAddress = replica, DefaultRequestVersion = HttpVersion.Version20 };
 
     /// <summary>Reads lines of the stream until one is <paramref name="expected"/>; fails if the stream ends or stalls.</summary>
+    /// <summary>Reads lines until one starts with <paramref name="expected"/>.</summary>
     private static async Task ReadLineAsync(StreamReader stream, string expected)
     {
         string? line;
@@ -127,7 +128,7 @@ public sealed class RedisOutageTests : IDisposable
         {
             line = await stream.ReadLineAsync(Cancellation).AsTask().WaitAsync(EventStream.DefaultTimeout, Cancellation);
         }
-        while (line is not null && line != expected);
+        while (line is not null && !line.StartsWith(expected, StringComparison.Ordinal));
         Assert.True(line is not null, $"The stream ended before '{expected}'.");
     }
 

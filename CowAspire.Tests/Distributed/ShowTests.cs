@@ -21,7 +21,8 @@ public class ShowTests(AppFixture fixture, ITestOutputHelper output) : AppTest(f
 
         Assert.True(show.Ended);
         Assert.Equal(6, events.Count);
-        Assert.All(events.Take(5), e => Assert.Equal("quote", e.EventType));
+        // Unnamed events, which EventSource dispatches as "message": the post's onmessage client sees them.
+        Assert.All(events.Take(5), e => Assert.Equal("message", e.EventType));
         var ids = show.QuoteIds.ToList();
         Assert.Equal(ids.Order(), ids);
         Assert.Equal(5, ids.Distinct().Count());
@@ -61,7 +62,7 @@ public class ShowTests(AppFixture fixture, ITestOutputHelper output) : AppTest(f
 
         var events = await show.ReadToEndAsync(Cancellation);
 
-        Assert.StartsWith($"<article class=\"quote\" data-quote-id=\"{events[0].EventId}\">", events[0].Data);
+        Assert.StartsWith($"<article class=\"quote\" data-quote-id=\"{EventStream.QuoteId(events[0].EventId!)}\">", events[0].Data);
         Assert.Contains("(oo)", events[0].Data);
     }
 }

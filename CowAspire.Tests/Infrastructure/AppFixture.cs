@@ -21,7 +21,12 @@ public class AppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await StartAsync(Logs, TestContext.Current.CancellationToken);
+        _app = await StartAsync(Logs, TestContext.Current.CancellationToken, Configure);
+    }
+
+    /// <summary>What a fixture of its own changes in the model (more environment, say).</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
     }
 
     /// <summary>Starts a fresh app from the AppHost's model, with the test settings, and waits until it serves.</summary>
@@ -36,6 +41,8 @@ public class AppFixture : IAsyncLifetime
         TestHttp.ConfigureDefaults(appHost.Services);
         appHost.CreateResourceBuilder<ProjectResource>("api")
             .WithEnvironment("Quotes__PublishInterval", PublishInterval.ToString())
+            // Both gateways forward as one caller (127.0.0.1), and tests publish straight to the Api too.
+            .WithEnvironment("Limits__QuoteBurst", "10000")
             .WithEnvironment("Quotes__HistoryLength", HistoryLength.ToString(CultureInfo.InvariantCulture));
         appHost.CreateResourceBuilder<ProjectResource>("web")
             .WithEnvironment("Streaming__HeartbeatInterval", "00:00:01")

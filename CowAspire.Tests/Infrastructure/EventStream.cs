@@ -31,7 +31,16 @@ public sealed class EventStream : IAsyncDisposable
     /// <summary>The last <c>retry:</c> the server sent.</summary>
     public TimeSpan ReconnectionInterval => _parser.ReconnectionInterval;
 
-    public IEnumerable<long> QuoteIds => Received.Where(e => e.EventType == "quote").Select(e => long.Parse(e.EventId!, CultureInfo.InvariantCulture));
+    /// <summary>Quotes are unnamed events (EventSource's <c>message</c>) with an id <c>{id}-{epoch}</c>.</summary>
+    public IEnumerable<long> QuoteIds => Received.Where(IsQuote).Select(e => QuoteId(e.EventId!));
+
+    public static bool IsQuote(SseItem<string> item) => item.EventType == "message";
+
+    /// <summary>The number of an event id <c>{id}-{epoch}</c>.</summary>
+    public static long QuoteId(string eventId) => long.Parse(eventId.Split('-')[0], CultureInfo.InvariantCulture);
+
+    /// <summary>The epoch of an event id <c>{id}-{epoch}</c>.</summary>
+    public static string Epoch(string eventId) => eventId.Split('-')[1];
 
     public static async Task<EventStream> OpenAsync(HttpClient client, string path, CancellationToken cancellationToken, string? lastEventId = null)
     {

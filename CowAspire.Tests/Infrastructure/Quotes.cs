@@ -7,16 +7,21 @@ public static class Quotes
 {
     /// <summary>
     /// Publishes a quote through the Api directly (not the gateway under test) and returns its id. Like a well-behaved
-    /// client, it retries a 503 (Redis away) after its Retry-After, for up to a minute.
+    /// client, it retries a 503 (Redis away) or a 429 (rate limit) after its Retry-After, for up to a minute, with one
+    /// Idempotency-Key, so a retry never publishes twice.
     /// </summary>
     public static async Task<long> PublishAsync(DistributedApplication app, string text, CancellationToken cancellationToken)
     {
         using var api = app.CreateHttpClient("api", "http");
         var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
+        var key = Guid.NewGuid().ToString("N");
         while (true)
         {
-            using var response = await api.PostAsJsonAsync("/quotes", new { text }, cancellationToken);
-            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && DateTimeOffset.UtcNow < deadline)
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/quotes") { Content = JsonContent.Create(new { text }) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await api.SendAsync(request, cancellationToken);
+            if (response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests
+                && DateTimeOffset.UtcNow < deadline)
             {
                 await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
                 continue;

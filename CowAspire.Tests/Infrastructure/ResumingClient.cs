@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CowAspire.Tests.Infrastructure;
 
 /// <summary>
@@ -12,11 +10,18 @@ public sealed class ResumingClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<long> _ids = [];
+    private readonly List<string> _events = [];
+    private string? _lastEventId;
     private readonly Task _running;
     private TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ResumingClient(Uri frontDoor)
+    /// <param name="lastEventId">
+    /// Where to start, as a page carrying <c>?lastEventId=</c> would (<c>"0"</c>: everything history holds); null for
+    /// live only, which misses what is published before its stream is open.
+    /// </param>
+    public ResumingClient(Uri frontDoor, string? lastEventId = null)
     {
+        _lastEventId = lastEventId;
         _http = new HttpClient(TestHttp.CreateHandler())
         {
             BaseAddress = frontDoor,
@@ -26,6 +31,18 @@ public sealed class ResumingClient : IAsyncDisposable
     }
 
     public int Connections { get; private set; }
+
+    /// <summary>Every event with an id, as <c>{type} {id}</c>: quotes and resets in the order they came.</summary>
+    public IReadOnlyList<string> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
 
     public IReadOnlyList<long> Ids
     {
@@ -38,7 +55,11 @@ public sealed class ResumingClient : IAsyncDisposable
         }
     }
 
-    public async Task WaitForIdAsync(long id, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task WaitForIdAsync(long id, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForEventAsync(events => _ids.Count > 0 && _ids[^1] >= id, $"quote {id}", timeout, cancellationToken);
+
+    /// <summary>Waits until <paramref name="enough"/> holds for <see cref="Events"/> (<c>{type} {id}</c>, in order).</summary>
+    public async Task WaitForEventAsync(Func<IReadOnlyList<string>, bool> enough, string what, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
@@ -46,7 +67,7 @@ public sealed class ResumingClient : IAsyncDisposable
             Task received;
             lock (_gate)
             {
-                if (_ids.Count > 0 && _ids[^1] >= id)
+                if (enough(_events))
                 {
                     return;
                 }
@@ -55,8 +76,8 @@ public sealed class ResumingClient : IAsyncDisposable
             var remaining = deadline - DateTimeOffset.UtcNow;
             if (remaining <= TimeSpan.Zero)
             {
-                throw new TimeoutException($"The client did not receive quote {id} within {timeout.TotalSeconds:0} s; " +
-                    $"it has {Ids.Count} quotes (last {(Ids.Count > 0 ? Ids[^1] : 0)}) over {Connections} connections.");
+                throw new TimeoutException($"The client did not receive {what} within {timeout.TotalSeconds:0} s; " +
+                    $"over {Connections} connections it has: {string.Join(", ", Events.TakeLast(20))}.");
             }
             try
             {
@@ -75,17 +96,17 @@ public sealed class ResumingClient : IAsyncDisposable
         {
             try
             {
-                var last = Ids.Count > 0 ? Ids[^1].ToString(CultureInfo.InvariantCulture) : null;
-                await using var stream = await EventStream.OpenAsync(_http, "/events", cancellationToken, last);
+                // As EventSource: the id of the last event that had one, quote or not.
+                await using var stream = await EventStream.OpenAsync(_http, "/events", cancellationToken, _lastEventId);
                 Connections++;
                 while (!stream.Ended)
                 {
                     var before = stream.Received.Count;
                     await stream.ReadUntilAsync(r => r.Count > before, cancellationToken, Timeout.InfiniteTimeSpan);
                     retry = stream.ReconnectionInterval;
-                    foreach (var item in stream.Received.Skip(before).Where(e => e.EventType == "quote"))
+                    foreach (var item in stream.Received.Skip(before).Where(e => e.EventId is { Length: > 0 }))
                     {
-                        Add(long.Parse(item.EventId!, CultureInfo.InvariantCulture));
+                        Add(item);
                     }
                 }
             }
@@ -109,12 +130,17 @@ public sealed class ResumingClient : IAsyncDisposable
         }
     }
 
-    private void Add(long id)
+    private void Add(System.Net.ServerSentEvents.SseItem<string> item)
     {
         TaskCompletionSource received;
         lock (_gate)
         {
-            _ids.Add(id);
+            _lastEventId = item.EventId;
+            _events.Add($"{item.EventType} {item.EventId}");
+            if (EventStream.IsQuote(item))
+            {
+                _ids.Add(EventStream.QuoteId(item.EventId!));
+            }
             received = _received;
             _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }

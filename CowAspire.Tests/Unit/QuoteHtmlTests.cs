@@ -10,7 +10,7 @@ public class QuoteHtmlTests
     [Fact]
     public void QuoteTextIsHtmlEncoded()
     {
-        var html = QuoteHtml.Render(new QuoteEnvelope(1, 3, "<script>alert(1)</script>", DateTimeOffset.UnixEpoch));
+        var html = QuoteHtml.Render(new QuoteEnvelope(1, 3, "<script>alert(1)</script>", DateTimeOffset.UnixEpoch, "e1"));
 
         Assert.DoesNotContain("<script>", html);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
@@ -19,7 +19,7 @@ public class QuoteHtmlTests
     [Fact]
     public void FragmentCarriesTheQuoteIdAndKeepsLineBreaks()
     {
-        var html = QuoteHtml.Render(new QuoteEnvelope(1, 12, "Moo", DateTimeOffset.UnixEpoch));
+        var html = QuoteHtml.Render(new QuoteEnvelope(1, 12, "Moo", DateTimeOffset.UnixEpoch, "e1"));
 
         Assert.Contains("data-quote-id=\"12\"", html);
         Assert.Contains("\n", html);

@@ -8,18 +8,24 @@ public class SseFramesTests
     [Fact]
     public void SingleLineEventHasTypeDataIdAndBlankLineTerminator()
     {
-        var frame = SseFrames.Event("quote", "moo", id: 42);
+        var frame = SseFrames.Event("quote", "moo", id: "42-e1");
 
-        Assert.Equal("event: quote\ndata: moo\nid: 42\n\n", Text(frame));
-        Assert.Equal(42, frame.QuoteId);
+        Assert.Equal("event: quote\ndata: moo\nid: 42-e1\n\n", Text(frame));
+    }
+
+    [Fact]
+    public void UnnamedEventHasNoEventLine()
+    {
+        // EventSource dispatches it as "message", which is what onmessage hears.
+        Assert.Equal("data: moo\n\n", Text(SseFrames.Event(null, "moo")));
     }
 
     [Fact]
     public void MultiLineDataBecomesOneDataLinePerLine()
     {
-        var frame = SseFrames.Event("quote", "line one\nline two\nline three", id: 7);
+        var frame = SseFrames.Event("quote", "line one\nline two\nline three", id: "7-e1");
 
-        Assert.Equal("event: quote\ndata: line one\ndata: line two\ndata: line three\nid: 7\n\n", Text(frame));
+        Assert.Equal("event: quote\ndata: line one\ndata: line two\ndata: line three\nid: 7-e1\n\n", Text(frame));
     }
 
     [Fact]
@@ -67,17 +73,37 @@ public class SseFramesTests
     }
 
     [Fact]
-    public void QuoteFrameRoundTripsThroughTheSpecParser()
+    public void JitteredRetryLiesBetweenOnceAndTwiceTheDelayAndVaries()
     {
-        var quote = new CowAspire.ServiceDefaults.Contracts.QuoteEnvelope(1, 9, "two\nlines <b>", DateTimeOffset.UnixEpoch);
+        var delays = Enumerable.Range(0, 50).Select(_ => SseFrames.Jittered(TimeSpan.FromSeconds(2))).ToList();
+
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)));
+        Assert.True(delays.Distinct().Count() > 1, "Every delay was the same.");
+    }
+
+    [Fact]
+    public void QuoteFrameIsAnUnnamedEventWhoseIdCarriesTheEpoch()
+    {
+        var quote = new CowAspire.ServiceDefaults.Contracts.QuoteEnvelope(2, 9, "two\nlines <b>", DateTimeOffset.UnixEpoch, "ab12");
         var frame = QuoteFrames.Quote(quote);
 
         var items = System.Net.ServerSentEvents.SseParser.Create(new MemoryStream(frame.Bytes.ToArray())).Enumerate().ToList();
 
         var item = Assert.Single(items);
-        Assert.Equal("quote", item.EventType);
-        Assert.Equal("9", item.EventId);
+        Assert.Equal("message", item.EventType);
+        Assert.DoesNotContain("event:", Text(frame));
+        Assert.Equal("9-ab12", item.EventId);
         Assert.Equal(CowAspire.Web.Rendering.QuoteHtml.Render(quote), item.Data);
+        Assert.Equal((9, "ab12"), (frame.QuoteId, frame.Epoch));
+    }
+
+    [Fact]
+    public void ResetNamesTheEpochAndMovesTheClientsLastEventId()
+    {
+        var frame = QuoteFrames.Reset("cd34", 0, "why");
+
+        Assert.Equal("event: reset\ndata: {\"epoch\":\"cd34\",\"after\":0,\"reason\":\"why\"}\nid: 0-cd34\n\n", Text(frame));
+        Assert.True(frame.IsReset);
     }
 
     private static string Text(EventFrame frame) => Encoding.UTF8.GetString(frame.Bytes.Span);

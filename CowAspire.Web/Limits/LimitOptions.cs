@@ -3,18 +3,20 @@ using System.ComponentModel.DataAnnotations;
 namespace CowAspire.Web.Limits;
 
 /// <summary>
-/// The <c>Limits</c> configuration section: caps against abuse. Per-address limits key on the address Kestrel sees;
-/// behind a TCP proxy (the AppHost's front door) that is the proxy's, so there they act as shared limits.
+/// The <c>Limits</c> configuration section: caps against abuse. Per-address limits key on the address Kestrel sees
+/// (IPv6: its /64); behind a TCP proxy (the AppHost's front door) that is the proxy's, so there they act as shared
+/// limits. Stream caps are per gateway process (they guard its memory); the quote limit is one bucket per client in
+/// Redis, shared by every replica.
 /// </summary>
 public sealed class LimitOptions
 {
     public const string SectionName = "Limits";
 
-    /// <summary>Open event streams per gateway process; beyond it new streams get 503 with Retry-After.</summary>
+    /// <summary>Open event streams per gateway process; beyond it new streams are told to retry later (200 with retry:).</summary>
     [Range(1, 1_000_000)]
     public int MaxStreams { get; set; } = 10_000;
 
-    /// <summary>Open event streams per client address; beyond it new streams get 429 with Retry-After.</summary>
+    /// <summary>Open event streams per client address in one gateway; beyond it new streams are told to retry later.</summary>
     [Range(1, 1_000_000)]
     public int MaxStreamsPerAddress { get; set; } = 1_000;
 
@@ -23,8 +25,8 @@ public sealed class LimitOptions
     public int QuoteBurst { get; set; } = 30;
 
     /// <summary>Quotes per second a client address may submit once its burst is spent.</summary>
-    [Range(1, 100_000)]
-    public int QuotesPerSecond { get; set; } = 5;
+    [Range(0.001, 100_000)]
+    public double QuotesPerSecond { get; set; } = 5;
 
     /// <summary>The Retry-After given with a refusal.</summary>
     [Range(1, 3600)]

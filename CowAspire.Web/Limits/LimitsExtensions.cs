@@ -1,13 +1,13 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
+using CowAspire.ServiceDefaults.Limits;
 using Microsoft.Extensions.Options;
 
 namespace CowAspire.Web.Limits;
 
 internal static class LimitsExtensions
 {
-    public const string QuotePolicy = "quotes";
+    /// <summary>The Redis bucket name of the gateway's POST /quotes limit: one bucket per client for every replica.</summary>
+    public const string QuotePolicy = "web-quotes";
 
     public static IHostApplicationBuilder AddLimits(this IHostApplicationBuilder builder)
     {
@@ -16,32 +16,17 @@ internal static class LimitsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<StreamAdmission>();
-
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(QuotePolicy, context =>
-            {
-                var limits = context.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value;
-                return RateLimitPartition.GetTokenBucketLimiter(ClientAddress(context), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.QuoteBurst,
-                    TokensPerPeriod = limits.QuotesPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                });
-            });
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value;
-                await RetryLater(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many quotes",
-                    $"At most {limits.QuoteBurst} quotes at once and {limits.QuotesPerSecond} a second per client.", limits.RetryAfterSeconds)
-                    .ExecuteAsync(context.HttpContext);
-            };
-        });
         return builder;
     }
 
-    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>The gateway's quote limit, shared by every replica through Redis (see <see cref="RedisTokenBucket"/>).</summary>
+    public static RouteHandlerBuilder RequireQuoteRateLimit(this RouteHandlerBuilder builder) =>
+        builder.RequireSharedRateLimit(QuotePolicy, services =>
+        {
+            var limits = services.GetRequiredService<IOptions<LimitOptions>>().Value;
+            return new TokenBucketLimit(limits.QuoteBurst, limits.QuotesPerSecond, limits.RetryAfterSeconds,
+                $"At most {limits.QuoteBurst} quotes at once and {limits.QuotesPerSecond.ToString(CultureInfo.InvariantCulture)} a second per client.");
+        });
 
     /// <summary>A refusal (problem details) that says when to come back.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult RetryLater(HttpContext context, int status, string title, string detail, int retryAfterSeconds)

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using CowAspire.Web.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -16,7 +17,7 @@ internal static class QuoteForwardingEndpoints
     {
         endpoints.MapGroup("/quotes").WithTags("Quotes")
             .MapPost("/", Forward)
-            .RequireRateLimiting(Limits.LimitsExtensions.QuotePolicy)
+            .RequireQuoteRateLimit()
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         return endpoints;
     }
@@ -45,7 +46,7 @@ internal static class QuoteForwardingEndpoints
 
         try
         {
-            return new ForwardedResult(await api.SubmitQuoteAsync(body, cancellationToken));
+            return new ForwardedResult(await api.SubmitQuoteAsync(body, request.Headers[ApiClient.IdempotencyKeyHeader].ToString(), cancellationToken));
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException
             || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
@@ -73,25 +74,41 @@ internal sealed class ForwardedResult(ApiResponse answer) : IResult
         {
             httpContext.Response.Headers.RetryAfter = retryAfter;
         }
+        if (answer.Replayed is { } replayed)
+        {
+            httpContext.Response.Headers[ApiClient.ReplayedHeader] = replayed;
+        }
         await httpContext.Response.Body.WriteAsync(answer.Body, httpContext.RequestAborted);
     }
 }
 
-internal sealed record ApiResponse(int StatusCode, string? ContentType, string? Location, string? RetryAfter, byte[] Body);
+internal sealed record ApiResponse(int StatusCode, string? ContentType, string? Location, string? RetryAfter, string? Replayed, byte[] Body);
 
 /// <summary>The typed client for the Api; its base address <c>https+http://api</c> is resolved by service discovery.</summary>
 internal sealed class ApiClient(HttpClient http)
 {
-    public async Task<ApiResponse> SubmitQuoteAsync(byte[] json, CancellationToken cancellationToken)
+    /// <summary>Passed on to the Api, which makes the publish idempotent with it.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>The Api's mark on a replayed answer, passed back.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public async Task<ApiResponse> SubmitQuoteAsync(byte[] json, string idempotencyKey, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(json);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        using var response = await http.PostAsync(new Uri("/quotes", UriKind.Relative), content, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/quotes", UriKind.Relative)) { Content = content };
+        if (idempotencyKey.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
+        }
+        using var response = await http.SendAsync(request, cancellationToken);
         return new ApiResponse(
             (int)response.StatusCode,
             response.Content.Headers.ContentType?.ToString(),
             response.Headers.Location?.ToString(),
             response.Headers.RetryAfter?.ToString(),
+            response.Headers.TryGetValues(ReplayedHeader, out var replayed) ? replayed.FirstOrDefault() : null,
             await response.Content.ReadAsByteArrayAsync(cancellationToken));
     }
 }

@@ -1,8 +1,8 @@
-using System.Globalization;
+using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.ServiceDefaults.Limits;
+using CowAspire.Web.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using CowAspire.Web.Limits;
-using StackExchange.Redis;
 
 namespace CowAspire.Web.Streaming;
 
@@ -16,9 +16,8 @@ internal static class EventEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<EventStreamResult, ProblemHttpResult>> Live(
-        HttpRequest request, QuoteStreams streams, QuoteHistory history, StreamAdmission admission, IOptions<LimitOptions> limits,
-        CancellationToken cancellationToken)
+    private static Results<EventStreamResult, RetryLaterStreamResult, ProblemHttpResult> Live(
+        HttpRequest request, QuoteStreams streams, StreamAdmission admission, IOptions<LimitOptions> limits)
     {
         // The browser resends the last id it saw as a header; a first connection can name one in the query.
         var raw = request.Headers["Last-Event-ID"].ToString();
@@ -28,35 +27,22 @@ internal static class EventEndpoints
             (raw, source) = (query.ToString(), "lastEventId");
         }
 
-        long? afterId = null;
+        QuoteEventId? lastEventId = null;
         if (!string.IsNullOrEmpty(raw))
         {
-            if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (!QuoteEventId.TryParse(raw, out var parsed))
             {
-                return BadRequest($"{source} must be a quote id (a whole number ≥ 0), not '{Truncate(raw)}'.");
+                return BadRequest($"{source} must be an event id this gateway sent ('{{id}}-{{epoch}}', or a whole number ≥ 0), not '{Truncate(raw)}'.");
             }
-            try
-            {
-                var latest = await history.LatestIdAsync(cancellationToken);
-                if (id > latest)
-                {
-                    return BadRequest($"{source} {id} is ahead of the newest quote ({latest}).");
-                }
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                return LimitsExtensions.RetryLater(request.HttpContext, StatusCodes.Status503ServiceUnavailable, "History unavailable",
-                    "Redis is unavailable, so the stream cannot resume from history. Retry later.", retryAfterSeconds: 2);
-            }
-            afterId = id;
+            lastEventId = parsed;
         }
 
         return Admit(request.HttpContext, admission, limits.Value, out var lease) is { } refused
             ? refused
-            : new EventStreamResult(streams.LiveAsync(afterId, request.HttpContext.Abort, request.HttpContext.RequestAborted), lease);
+            : new EventStreamResult(streams.LiveAsync(lastEventId, request.HttpContext.Abort, request.HttpContext.RequestAborted), lease);
     }
 
-    private static Results<EventStreamResult, ProblemHttpResult> Show(
+    private static Results<EventStreamResult, RetryLaterStreamResult, ProblemHttpResult> Show(
         HttpRequest request, QuoteStreams streams, IOptions<StreamingOptions> options, StreamAdmission admission, IOptions<LimitOptions> limits)
     {
         if (ShowCount.Parse(request.Query["count"], options.Value.DefaultShowCount) is not { } count)
@@ -69,15 +55,13 @@ internal static class EventEndpoints
     }
 
     /// <summary>Null when the stream may open (with its lease), else the refusal to send.</summary>
-    private static ProblemHttpResult? Admit(HttpContext context, StreamAdmission admission, LimitOptions limits, out IDisposable? lease)
+    private static RetryLaterStreamResult? Admit(HttpContext context, StreamAdmission admission, LimitOptions limits, out IDisposable? lease)
     {
-        lease = admission.TryAdmit(LimitsExtensions.ClientAddress(context), out var refusal);
+        lease = admission.TryAdmit(ClientAddress.Key(context), out var refusal);
         return refusal switch
         {
-            StreamRefusal.GatewayFull => LimitsExtensions.RetryLater(context, StatusCodes.Status503ServiceUnavailable, "Gateway full",
-                $"This gateway holds its maximum of {limits.MaxStreams} streams. Retry later.", limits.RetryAfterSeconds),
-            StreamRefusal.AddressFull => LimitsExtensions.RetryLater(context, StatusCodes.Status429TooManyRequests, "Too many streams",
-                $"At most {limits.MaxStreamsPerAddress} open streams per client address.", limits.RetryAfterSeconds),
+            StreamRefusal.GatewayFull => new RetryLaterStreamResult($"This gateway holds its maximum of {limits.MaxStreams} streams; retrying."),
+            StreamRefusal.AddressFull => new RetryLaterStreamResult($"At most {limits.MaxStreamsPerAddress} open streams per client address; retrying."),
             _ => null,
         };
     }

@@ -37,9 +37,8 @@ public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames, IDisp
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            var jitter = Random.Shared.NextDouble() * options.ReconnectDelay.TotalMilliseconds;
             await response.BodyWriter.WriteAsync(
-                SseFrames.Retry(options.ReconnectDelay + TimeSpan.FromMilliseconds(jitter)).Bytes, httpContext.RequestAborted);
+                SseFrames.Retry(SseFrames.Jittered(options.ReconnectDelay)).Bytes, httpContext.RequestAborted);
         }
     }
 }

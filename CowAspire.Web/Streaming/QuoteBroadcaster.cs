@@ -8,7 +8,8 @@ namespace CowAspire.Web.Streaming;
 /// <summary>
 /// The gateway's one Redis subscription, fanned out to every connected client. Each quote is encoded once and
 /// the same bytes are queued to every subscriber. Quotes go out in id order, without duplicates; a gap in ids
-/// (a dropped or reconnected subscription) is filled from history before going on.
+/// (a dropped or reconnected subscription) is filled from history before going on; a new epoch (Redis lost its
+/// data) is announced to every client with a <c>reset</c> before its first quote.
 /// </summary>
 public sealed class QuoteBroadcaster(
     IConnectionMultiplexer redis,
@@ -27,7 +28,11 @@ public sealed class QuoteBroadcaster(
     // Redis delivers in order into this inbox at once (a pub/sub client that lags is dropped by Redis);
     // a null entry asks for a catch-up from history after a reconnect.
     private readonly Channel<RedisValue?> _inbox = Channel.CreateUnbounded<RedisValue?>(new() { SingleReader = true });
+    // Known once the subscription is confirmed (see SynchronizeAsync); only the inbox's one reader touches these.
+    private string? _epoch;
     private long _lastId;
+    private readonly HashSet<string> _retiredEpochs = [];
+    private bool _synchronized;
 
     /// <param name="cutOff">How to end the client's stream when it falls too far behind.</param>
     public StreamSubscriber Subscribe(Action cutOff)
@@ -63,6 +68,12 @@ public sealed class QuoteBroadcaster(
         }
     }
 
+    /// <summary>
+    /// True once the subscription is confirmed and the epoch and newest id are known: from then on no quote can pass
+    /// this gateway unchecked. The readiness check reports it, so the front door sends no client here before.
+    /// </summary>
+    public bool IsSynchronized => Volatile.Read(ref _synchronized);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = await SubscribeAsync(stoppingToken);
@@ -70,7 +81,11 @@ public sealed class QuoteBroadcaster(
         {
             return;
         }
+        // Ahead of every message: the newest id is read after the subscription is confirmed, so each quote is either
+        // at most that id or arrives on the channel; none passes unseen.
+        _inbox.Writer.TryWrite(null);
         queue.OnMessage(message => _inbox.Writer.TryWrite(message.Message));
+        redis.ConnectionFailed += OnConnectionFailed;
         redis.ConnectionRestored += OnConnectionRestored;
         try
         {
@@ -92,6 +107,7 @@ public sealed class QuoteBroadcaster(
         }
         finally
         {
+            redis.ConnectionFailed -= OnConnectionFailed;
             redis.ConnectionRestored -= OnConnectionRestored;
             await queue.UnsubscribeAsync();
         }
@@ -124,6 +140,14 @@ public sealed class QuoteBroadcaster(
         return null;
     }
 
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            Volatile.Write(ref _synchronized, false);
+        }
+    }
+
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         if (e.ConnectionType == ConnectionType.Subscription)
@@ -136,11 +160,7 @@ public sealed class QuoteBroadcaster(
     {
         if (payload is not { } message)
         {
-            if (_lastId > 0)
-            {
-                logger.CatchingUp(_lastId);
-                await BackfillAsync(_lastId + 1, null, cancellationToken);
-            }
+            await SynchronizeAsync(cancellationToken);
             return;
         }
 
@@ -149,11 +169,20 @@ public sealed class QuoteBroadcaster(
             logger.UnreadableEnvelope(message.ToString().Length);
             return;
         }
+        if (_retiredEpochs.Contains(quote.Epoch))
+        {
+            // Published before Redis lost its data, and read after this gateway learnt so.
+            return;
+        }
+        if (quote.Epoch != _epoch)
+        {
+            StartEpoch(quote.Epoch);
+        }
         if (quote.Id <= _lastId)
         {
             return;
         }
-        if (_lastId > 0 && quote.Id > _lastId + 1)
+        if (quote.Id > _lastId + 1)
         {
             logger.GapDetected(_lastId, quote.Id);
             await BackfillAsync(_lastId + 1, quote.Id - 1, cancellationToken);
@@ -162,43 +191,105 @@ public sealed class QuoteBroadcaster(
     }
 
     /// <summary>
-    /// Sends the quotes from <paramref name="fromId"/> to <paramref name="toId"/> (to the newest when null) from
-    /// history. When history cannot be read, or no longer holds them all, every client is cut off instead of
-    /// silently skipping ahead: each resumes with its own Last-Event-ID, and gets what it missed from history or
-    /// is told that history no longer reaches back.
+    /// Learns the epoch and the newest id, after the subscription is (re)confirmed: the first time, that is where this
+    /// gateway starts; afterwards, what was published meanwhile is sent from history (from the new epoch's first id
+    /// when Redis lost its data). Retried until Redis answers; quotes wait in the inbox meanwhile.
     /// </summary>
-    private async Task BackfillAsync(long fromId, long? toId, CancellationToken cancellationToken)
+    private async Task SynchronizeAsync(CancellationToken cancellationToken)
     {
+        HistoryState state;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var quotes = await history.RangeAsync(fromId, toId ?? long.MaxValue, cancellationToken);
-                // History ids are consecutive (trimming only drops the oldest), so the ends tell whether all are there.
-                var startsRight = quotes.Count == 0 ? toId is null : quotes[0].Id == fromId;
-                var endsRight = toId is not { } last || (quotes.Count > 0 && quotes[^1].Id == last);
-                if (startsRight && endsRight)
-                {
-                    foreach (var quote in quotes)
-                    {
-                        Broadcast(quote);
-                    }
-                    return;
-                }
-                logger.HistoryTooShort(fromId);
+                state = await history.ReadStateAsync(cancellationToken);
                 break;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                logger.BackfillFailed(fromId, attempt, ex.Message);
-                if (attempt == BackfillAttempts)
+                logger.BackfillFailed(_lastId + 1, attempt, ex.Message);
+                await Task.Delay(ResubscribeDelay, cancellationToken);
+            }
+        }
+
+        if (_epoch is null)
+        {
+            (_epoch, _lastId) = (state.Epoch, state.Newest);
+            logger.Synchronized(state.Epoch, state.Newest);
+        }
+        else
+        {
+            if (state.Epoch != _epoch)
+            {
+                StartEpoch(state.Epoch);
+            }
+            if (state.Newest > _lastId)
+            {
+                logger.CatchingUp(_lastId);
+                await BackfillAsync(_lastId + 1, state.Newest, cancellationToken);
+            }
+        }
+        Volatile.Write(ref _synchronized, true);
+    }
+
+    /// <summary>Redis lost its data: every client is told, and ids start again from 1 in the new epoch.</summary>
+    private void StartEpoch(string epoch)
+    {
+        logger.EpochChanged(_epoch ?? "(none)", epoch);
+        if (_epoch is not null)
+        {
+            _retiredEpochs.Add(_epoch);
+        }
+        (_epoch, _lastId) = (epoch, 0);
+        var reset = QuoteFrames.Reset(epoch, 0, "Redis lost its data; ids start again in a new epoch.");
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            subscriber.Offer(reset);
+        }
+    }
+
+    /// <summary>
+    /// Sends the quotes from <paramref name="fromId"/> to <paramref name="toId"/> from history, a page at a time. When
+    /// history cannot be read, or no longer holds them all, every client is cut off instead of silently skipping
+    /// ahead: each resumes with its own Last-Event-ID, and gets what it missed from history or is told that history
+    /// no longer reaches back.
+    /// </summary>
+    private async Task BackfillAsync(long fromId, long toId, CancellationToken cancellationToken)
+    {
+        var next = fromId;
+        for (var attempt = 1; next <= toId;)
+        {
+            try
+            {
+                var quotes = await history.RangeAsync(next, toId, options.Value.ReplayPageSize, cancellationToken);
+                // History ids are consecutive (trimming only drops the oldest), so the first one tells whether all are there.
+                if (quotes.Count == 0 || quotes[0].Id != next)
+                {
+                    logger.HistoryTooShort(next);
+                    break;
+                }
+                foreach (var quote in quotes)
+                {
+                    Broadcast(quote);
+                }
+                next = quotes[^1].Id + 1;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.BackfillFailed(next, attempt, ex.Message);
+                if (attempt++ == BackfillAttempts)
                 {
                     break;
                 }
                 await Task.Delay(BackfillRetryDelay, cancellationToken);
             }
         }
-        CutOffEveryone();
+        if (next <= toId)
+        {
+            CutOffEveryone();
+            // Clients resume from history on their own; this gateway goes on from the newest it was asked for.
+            _lastId = toId;
+        }
     }
 
     private void CutOffEveryone()

@@ -4,21 +4,28 @@ using StackExchange.Redis;
 
 namespace CowAspire.Web.Streaming;
 
-/// <summary>Reads the bounded history the producer keeps in a Redis stream.</summary>
+/// <summary>Reads the bounded history the producer keeps in a Redis stream, and the epoch it belongs to.</summary>
 public sealed class QuoteHistory(IConnectionMultiplexer redis)
 {
-    /// <summary>The highest id ever given out, or 0 before the first quote.</summary>
-    public async Task<long> LatestIdAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The epoch and the newest id given out in it, read together (and the epoch made if Redis has none yet, so a
+    /// gateway knows it before the first quote).
+    /// </summary>
+    public async Task<HistoryState> ReadStateAsync(CancellationToken cancellationToken)
     {
-        var value = await redis.GetDatabase().StringGetAsync(QuoteKeys.NextId).WaitAsync(cancellationToken);
-        return value.IsNull ? 0 : (long)value;
+        var result = (RedisResult[]?)await redis.GetDatabase().ScriptEvaluateAsync(
+            QuoteScripts.ReadState, [QuoteKeys.NextId, QuoteKeys.History, QuoteKeys.Epoch], [QuoteScripts.NewEpoch()])
+            .WaitAsync(cancellationToken);
+        return result is [var epoch, var newest]
+            ? new HistoryState((string)epoch!, (long)newest)
+            : throw new InvalidOperationException("The state script answered something other than an epoch and an id.");
     }
 
-    /// <summary>The quotes with ids in [<paramref name="fromId"/>, <paramref name="toId"/>], oldest first.</summary>
-    public async Task<IReadOnlyList<QuoteEnvelope>> RangeAsync(long fromId, long toId, CancellationToken cancellationToken)
+    /// <summary>At most <paramref name="count"/> quotes with ids in [<paramref name="fromId"/>, <paramref name="toId"/>], oldest first.</summary>
+    public async Task<IReadOnlyList<QuoteEnvelope>> RangeAsync(long fromId, long toId, int count, CancellationToken cancellationToken)
     {
         var entries = await redis.GetDatabase()
-            .StreamRangeAsync(QuoteKeys.History, QuoteKeys.HistoryEntryId(fromId), toId == long.MaxValue ? "+" : QuoteKeys.HistoryEntryId(toId))
+            .StreamRangeAsync(QuoteKeys.History, QuoteKeys.HistoryEntryId(fromId), QuoteKeys.HistoryEntryId(toId), count)
             .WaitAsync(cancellationToken);
         var quotes = new List<QuoteEnvelope>(entries.Length);
         foreach (var entry in entries)
@@ -41,7 +48,7 @@ public sealed class QuoteHistory(IConnectionMultiplexer redis)
         try
         {
             var quote = JsonSerializer.Deserialize((string)payload!, QuoteEnvelopeJsonContext.Default.QuoteEnvelope);
-            return quote is { V: QuoteEnvelope.CurrentVersion, Id: > 0, Text: not null } ? quote : null;
+            return quote is { V: QuoteEnvelope.CurrentVersion, Id: > 0, Text: not null, Epoch.Length: > 0 } ? quote : null;
         }
         catch (JsonException)
         {
@@ -49,3 +56,6 @@ public sealed class QuoteHistory(IConnectionMultiplexer redis)
         }
     }
 }
+
+/// <param name="Newest">The newest id given out in <paramref name="Epoch"/>; 0 before its first quote.</param>
+public sealed record HistoryState(string Epoch, long Newest);

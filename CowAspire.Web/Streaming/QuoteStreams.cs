@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using CowAspire.ServiceDefaults.Contracts;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace CowAspire.Web.Streaming;
 
@@ -7,40 +9,94 @@ namespace CowAspire.Web.Streaming;
 public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory history, IOptions<StreamingOptions> options)
 {
     /// <summary>
-    /// Every quote after <paramref name="afterId"/> (from history), then every quote as it is published.
-    /// The live subscription starts before history is read, so a quote published during the hand-over is
-    /// in one or the other; ids already sent are skipped, so none arrives twice.
+    /// Every quote after <paramref name="lastEventId"/> (from history), then every quote as it is published.
+    /// The live subscription starts before the newest id is read, and history is read up to that id only: a quote
+    /// published during the hand-over is in one or the other, never taken for a gap; ids already sent are skipped,
+    /// so none arrives twice. Without <paramref name="lastEventId"/>, live only.
     /// </summary>
-    public async IAsyncEnumerable<EventFrame> LiveAsync(long? afterId, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EventFrame> LiveAsync(QuoteEventId? lastEventId, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var subscriber = broadcaster.Subscribe(cutOff);
         try
         {
-            yield return SseFrames.Retry(options.Value.ReconnectDelay);
+            yield return SseFrames.Retry(SseFrames.Jittered(options.Value.ReconnectDelay));
 
-            var lastSent = afterId ?? 0;
-            if (afterId is { } after)
+            ResumePoint? resume = null;
+            if (lastEventId is { } last)
             {
-                var missed = await history.RangeAsync(after + 1, long.MaxValue, cancellationToken);
-                var firstAvailable = missed.Count > 0 ? missed[0].Id : (long?)null;
-                if (firstAvailable > after + 1 || (firstAvailable is null && await history.LatestIdAsync(cancellationToken) > after))
+                if (await ReadStateAsync(cancellationToken) is not { } state)
                 {
-                    yield return QuoteFrames.HistoryGap(after, firstAvailable);
+                    // A temporary refusal, as RetryLaterStreamResult's: said why, and the client comes back after retry:.
+                    yield return SseFrames.Comment("Redis is unavailable, so the stream cannot resume from history yet; retrying.");
+                    yield return SseFrames.Retry(SseFrames.Jittered(options.Value.ReconnectDelay));
+                    yield break;
                 }
-                foreach (var quote in missed)
+                resume = ResumePoint.From(last, state);
+            }
+
+            // Where this client is: its epoch, and the last id it has (null: it takes the first quote that comes).
+            string? epoch = null;
+            long? lastSent = null;
+            if (resume is { } point)
+            {
+                if (point.Reset is { } reason)
                 {
-                    yield return QuoteFrames.Quote(quote);
-                    lastSent = quote.Id;
+                    yield return QuoteFrames.Reset(point.Epoch, point.After, reason);
+                }
+                (epoch, lastSent) = (point.Epoch, point.After);
+                // Subscribed before the newest id was read (by the caller), so every quote after it is queued; history
+                // is read up to it only, and a quote published meanwhile is not mistaken for a gap.
+                var pageSize = Math.Min(options.Value.ReplayPageSize, options.Value.ClientQueueCapacity);
+                while (lastSent < point.Newest)
+                {
+                    var page = await ReadPageAsync(lastSent.Value + 1, point.Newest, pageSize, cancellationToken);
+                    if (page is null)
+                    {
+                        // Redis failed mid-replay: end cleanly, and the client resumes from what it has.
+                        yield return SseFrames.Retry(SseFrames.Jittered(options.Value.ReconnectDelay));
+                        yield break;
+                    }
+                    if (page.Count == 0 || page[0].Id > lastSent + 1)
+                    {
+                        yield return QuoteFrames.HistoryGap(lastSent.Value, page.Count > 0 ? page[0].Id : null);
+                    }
+                    if (page.Count == 0)
+                    {
+                        // History holds none of it any more: the gap event said so, and live quotes follow the newest.
+                        lastSent = point.Newest;
+                        break;
+                    }
+                    foreach (var quote in page)
+                    {
+                        yield return QuoteFrames.Quote(quote);
+                        lastSent = quote.Id;
+                    }
                 }
             }
 
             await foreach (var frame in subscriber.Frames.ReadAllAsync(cancellationToken))
             {
-                if (frame.IsQuote)
+                if (frame.IsReset)
                 {
-                    if (frame.QuoteId <= lastSent)
+                    if (frame.Epoch == epoch)
                     {
                         continue;
+                    }
+                    (epoch, lastSent) = (frame.Epoch, 0);
+                }
+                else if (frame.IsQuote)
+                {
+                    epoch ??= frame.Epoch;
+                    if (frame.Epoch != epoch || frame.QuoteId <= lastSent)
+                    {
+                        // A quote of an epoch this client has left, or one it already has.
+                        continue;
+                    }
+                    if (frame.QuoteId > lastSent + 1)
+                    {
+                        // Never skip an id silently: end the stream, and the client's resume fetches the rest from history.
+                        yield return SseFrames.Retry(SseFrames.Jittered(options.Value.ReconnectDelay));
+                        yield break;
                     }
                     lastSent = frame.QuoteId;
                 }
@@ -53,6 +109,30 @@ public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory hist
         }
     }
 
+    private async Task<HistoryState?> ReadStateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await history.ReadStateAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<IReadOnlyList<QuoteEnvelope>?> ReadPageAsync(long fromId, long toId, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await history.RangeAsync(fromId, toId, count, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> quotes published, then <c>closeStream</c>.</summary>
     public async IAsyncEnumerable<EventFrame> ShowAsync(int count, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -62,6 +142,11 @@ public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory hist
             var delivered = 0;
             await foreach (var frame in subscriber.Frames.ReadAllAsync(cancellationToken))
             {
+                if (frame.IsReset)
+                {
+                    // A show is a show, not a ledger: it has no ids to resume from, so an epoch means nothing to it.
+                    continue;
+                }
                 yield return frame;
                 if (frame.IsQuote && ++delivered == count)
                 {
@@ -74,5 +159,28 @@ public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory hist
         {
             broadcaster.Unsubscribe(subscriber);
         }
+    }
+}
+
+/// <summary>Where a resuming client continues: after <paramref name="After"/> in <paramref name="Epoch"/>, up to <paramref name="Newest"/> from history.</summary>
+/// <param name="Reset">Why the client's own Last-Event-ID could not be used, when it could not (sent as a <c>reset</c>).</param>
+public sealed record ResumePoint(string Epoch, long After, long Newest, string? Reset)
+{
+    /// <summary>
+    /// Where a client with <paramref name="last"/> continues. Never a refusal: an id of another epoch (Redis lost its
+    /// data) replays the current epoch from its start, an id ahead of the newest goes live from the newest, and
+    /// either is announced with a <c>reset</c>. An id without an epoch is taken as this epoch's.
+    /// </summary>
+    public static ResumePoint From(QuoteEventId last, HistoryState state)
+    {
+        if (last.Epoch is { } epoch && epoch != state.Epoch)
+        {
+            return new ResumePoint(state.Epoch, 0, state.Newest,
+                $"Event id {last.Id}-{epoch} is from an epoch Redis no longer has; this is epoch {state.Epoch} from its start.");
+        }
+        return last.Id > state.Newest
+            ? new ResumePoint(state.Epoch, state.Newest, state.Newest,
+                $"Event id {last.Id} is ahead of the newest quote ({state.Newest}); going on from there.")
+            : new ResumePoint(state.Epoch, last.Id, state.Newest, null);
     }
 }

@@ -14,18 +14,25 @@ public static class SseFrames
     /// <summary>Keeps idle connections open through proxies; ignored by EventSource.</summary>
     public static readonly EventFrame Heartbeat = Comment("heartbeat");
 
-    public static EventFrame Event(string eventType, string data, long? id = null)
+    /// <param name="eventType">The <c>event:</c> name; null for an unnamed event (EventSource's <c>message</c>).</param>
+    public static EventFrame Event(string? eventType, string data, string? id = null)
     {
-        var item = new SseItem<string>(data, eventType) { EventId = id?.ToString(CultureInfo.InvariantCulture) };
+        var item = new SseItem<string>(data, eventType) { EventId = id };
         // SseFormatter only writes to a Stream; one item written to a MemoryStream completes synchronously.
         using var stream = new MemoryStream();
         SseFormatter.WriteAsync(One(item), stream).GetAwaiter().GetResult();
-        return new EventFrame(id ?? EventFrame.NoQuote, stream.ToArray());
+        return new EventFrame(EventFrame.NoQuote, stream.ToArray());
     }
 
     /// <summary>A frame that only sets the client's reconnection delay; it dispatches no event.</summary>
     public static EventFrame Retry(TimeSpan delay) =>
-        new(EventFrame.NoQuote, Encoding.UTF8.GetBytes($"retry: {(long)delay.TotalMilliseconds}\n\n"));
+        new(EventFrame.NoQuote, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {(long)delay.TotalMilliseconds}\n\n")));
+
+    /// <summary>
+    /// <paramref name="delay"/> plus a random part of up to as much again: clients cut off together (a gateway
+    /// stopping, a backfill that overflows every queue) come back spread over a whole delay, not all at once.
+    /// </summary>
+    public static TimeSpan Jittered(TimeSpan delay) => delay + delay * Random.Shared.NextDouble();
 
     /// <summary>A comment line: <c>: text</c>. Line breaks in <paramref name="text"/> are not allowed.</summary>
     public static EventFrame Comment(string text)

@@ -23,6 +23,7 @@ internal static class StreamingExtensions
         builder.Services.AddSingleton<QuoteBroadcaster>();
         builder.Services.AddHostedService(services => services.GetRequiredService<QuoteBroadcaster>());
         builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddHealthChecks().AddCheck<SubscriptionHealthCheck>("subscription");
         return builder;
     }
 }

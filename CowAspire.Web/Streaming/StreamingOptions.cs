@@ -26,6 +26,13 @@ public sealed class StreamingOptions
     [Range(1, 100_000)]
     public int MaxStreamsPerConnection { get; set; } = 1000;
 
+    /// <summary>
+    /// Quotes read from history at a time when a client resumes (or a gateway backfills): what one replay holds in
+    /// memory, whatever <c>Quotes:HistoryLength</c> is. Capped at <see cref="ClientQueueCapacity"/>.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ReplayPageSize { get; set; } = 100;
+
     /// <summary>Quotes in a show when the request names no count.</summary>
     [Range(1, 100)]
     public int DefaultShowCount { get; set; } = 10;

@@ -32,6 +32,21 @@
     }
   });
 
+  // One Idempotency-Key per submission: if the answer is lost and the form is sent again, the Api returns the
+  // first quote instead of publishing it twice. A new submission (after an answer) gets a new key.
+  let submissionKey = null;
+  let submissionText = null;
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (event.target.id === "quote-form") {
+      const text = document.getElementById("quote-text").value;
+      if (submissionKey === null || text !== submissionText) {
+        submissionKey = crypto.randomUUID();
+        submissionText = text;
+      }
+      event.detail.headers["Idempotency-Key"] = submissionKey;
+    }
+  });
+
   document.addEventListener("htmx:afterRequest", (event) => {
     const form = event.target;
     if (form.id !== "quote-form") {
@@ -39,6 +54,10 @@
     }
     const status = document.getElementById("submit-status");
     const xhr = event.detail.xhr;
+    // An answer from the Api settles the submission; no answer (status 0) or a 5xx leaves the key for the retry.
+    if (xhr.status !== 0 && xhr.status < 500) {
+      submissionKey = null;
+    }
     let body = {};
     try {
       body = JSON.parse(xhr.responseText || "{}");
