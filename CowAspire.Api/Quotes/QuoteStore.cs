@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CowAspire.Api.Quotes;
 
 /// <summary>Publishes quotes: id, history and channel in one Redis script, so no subscriber can see a quote history lacks.</summary>
-public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptions> options, TimeProvider time)
+public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptions> options, TimeProvider time, QuoteMetrics metrics)
 {
     private readonly int _minReplicas = options.Value.MinReplicasToAcknowledge
         ?? (ConfigurationOptions.Parse(redis.Configuration).ServiceName is null ? 0 : 1);
@@ -15,7 +16,7 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
     // One script, so the idempotency check, INCR, XADD, PUBLISH and remembering the key are atomic: a gateway that reads
     // history after seeing id N on the channel always finds N there, and two tries with one key cannot both publish.
     // cjson builds the envelope because the id only exists inside Redis. KEYS[4] is the idempotency key's Redis key
-    // (unused when ARGV[7] is '0'). Public for fault tests, which publish exactly as the Api does.
+    // (unused when ARGV[7] is '0'); ARGV[8] is the publish span's traceparent, or ''. Public for fault tests, which publish exactly as the Api does.
     public const string PublishScript = QuoteScripts.EnsureEpoch + """
         if ARGV[7] ~= '0' then
           local prior = redis.call('GET', KEYS[4])
@@ -24,7 +25,8 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
           end
         end
         local id = redis.call('INCR', KEYS[1])
-        local envelope = cjson.encode({v = tonumber(ARGV[5]), id = id, text = ARGV[2], publishedAt = ARGV[3], epoch = epoch})
+        local envelope = cjson.encode({v = tonumber(ARGV[5]), id = id, text = ARGV[2], publishedAt = ARGV[3], epoch = epoch,
+          traceparent = ARGV[8] ~= '' and ARGV[8] or nil})
         redis.call('XADD', KEYS[2], 'MAXLEN', '=', ARGV[4], id .. '-0', 'e', envelope)
         redis.call('PUBLISH', ARGV[6], envelope)
         if ARGV[7] ~= '0' then
@@ -40,23 +42,37 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
     /// <exception cref="IdempotencyKeyReusedException">The key was used for a different text.</exception>
     public async Task<PublishResult> PublishAsync(string text, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var lifetime = idempotencyKey is null ? 0 : (long)Math.Ceiling(options.Value.IdempotencyKeyLifetime.TotalSeconds);
-        var result = (RedisResult[]?)await redis.GetDatabase().ScriptEvaluateAsync(
-            PublishScript,
-            [QuoteKeys.NextId, QuoteKeys.History, QuoteKeys.Epoch, QuoteKeys.IdempotencyPrefix + (idempotencyKey ?? "")],
-            [QuoteScripts.NewEpoch(), text, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), options.Value.HistoryLength,
-                QuoteEnvelope.CurrentVersion, QuoteKeys.ChannelName, lifetime])
-            .WaitAsync(cancellationToken);
-        var quote = result is [var envelope, var replayed] && Parse((string?)envelope) is { } parsed
-            ? new PublishResult(parsed, (long)replayed == 1)
-            : throw new InvalidOperationException("The publish script answered something other than an envelope.");
-        if (quote.Replayed && quote.Quote.Text != text)
+        using var span = QuoteTracing.StartPublish(QuoteKeys.ChannelName);
+        try
         {
-            throw new IdempotencyKeyReusedException(idempotencyKey!, quote.Quote.Id);
+            var lifetime = idempotencyKey is null ? 0 : (long)Math.Ceiling(options.Value.IdempotencyKeyLifetime.TotalSeconds);
+            var result = (RedisResult[]?)await redis.GetDatabase().ScriptEvaluateAsync(
+                PublishScript,
+                [QuoteKeys.NextId, QuoteKeys.History, QuoteKeys.Epoch, QuoteKeys.IdempotencyPrefix + (idempotencyKey ?? "")],
+                [QuoteScripts.NewEpoch(), text, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), options.Value.HistoryLength,
+                    QuoteEnvelope.CurrentVersion, QuoteKeys.ChannelName, lifetime, QuoteTracing.TraceParentOf(span) ?? ""])
+                .WaitAsync(cancellationToken);
+            var quote = result is [var envelope, var replayed] && Parse((string?)envelope) is { } parsed
+                ? new PublishResult(parsed, (long)replayed == 1)
+                : throw new InvalidOperationException("The publish script answered something other than an envelope.");
+            span?.SetTag("messaging.message.id", quote.Quote.EventId);
+            if (quote.Replayed && quote.Quote.Text != text)
+            {
+                throw new IdempotencyKeyReusedException(idempotencyKey!, quote.Quote.Id);
+            }
+            // A replay waits too: the first try may have been refused for want of a replica, and this one is its retry.
+            await EnsureReplicatedAsync(quote.Quote.Id, cancellationToken);
+            if (!quote.Replayed)
+            {
+                metrics.Published();
+            }
+            return quote;
         }
-        // A replay waits too: the first try may have been refused for want of a replica, and this one is its retry.
-        await EnsureReplicatedAsync(quote.Quote.Id, cancellationToken);
-        return quote;
+        catch (Exception ex)
+        {
+            span.Failed(ex);
+            throw;
+        }
     }
 
     /// <summary>

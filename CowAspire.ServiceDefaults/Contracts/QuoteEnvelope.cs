@@ -9,12 +9,14 @@ namespace CowAspire.ServiceDefaults.Contracts;
 /// <param name="V">Envelope version; a reader rejects versions it does not know instead of guessing.</param>
 /// <param name="Id">Monotonic id from Redis INCR, within its epoch.</param>
 /// <param name="Epoch">The lifetime of Redis's data the id belongs to (<see cref="QuoteKeys.Epoch"/>).</param>
+/// <param name="TraceParent">The publish span's W3C trace context (pub/sub has no headers), so each gateway's fan-out joins its trace.</param>
 public sealed record QuoteEnvelope(
     [property: JsonPropertyName("v")] int V,
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("publishedAt")] DateTimeOffset PublishedAt,
-    [property: JsonPropertyName("epoch")] string Epoch)
+    [property: JsonPropertyName("epoch")] string Epoch,
+    [property: JsonPropertyName("traceparent"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null)
 {
     /// <summary>2 added the epoch: a version-1 envelope has ids that cannot be placed in an epoch.</summary>
     public const int CurrentVersion = 2;

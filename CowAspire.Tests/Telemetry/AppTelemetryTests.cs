@@ -33,6 +33,24 @@ public class AppTelemetryTests(TelemetryAppFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task OnePostedQuoteIsOneTraceThroughRedisToTheFanOutOnBothReplicas()
+    {
+        using var web = Fixture.App.CreateHttpClient("web", "https");
+
+        var traceId = await TracedQuotes.PostAsync(web, "Across Redis", HttpStatusCode.Created, Cancellation);
+
+        var trace = await Dashboard.UntilAsync($"/api/telemetry/spans?traceId={traceId}",
+            answer => Spans(answer["data"]).Where(s => (int?)s.Body["kind"] == 5).Select(s => s.Instance).Order().SequenceEqual(["web-0", "web-1"])
+                && Spans(answer["data"]).Any(s => (int?)s.Body["kind"] == 4) && Spans(answer["data"]).Any(s => (string?)s.Body["name"] == "EVAL"),
+            "the trace holds the api's publish with its EVAL and one fan-out on each web replica", Cancellation);
+        var spans = Spans(trace["data"]).ToList();
+        var publish = Assert.Single(spans, s => (int?)s.Body["kind"] == 4);
+        Assert.Equal("api", publish.Service);
+        Assert.All(spans.Where(s => (int?)s.Body["kind"] == 5), fanOut => Assert.Equal((string?)publish.Body["spanId"], (string?)fanOut.Body["parentSpanId"]));
+        Assert.Contains(spans, s => s.Service == "api" && (string?)s.Body["name"] == "EVAL" && (string?)s.Body["parentSpanId"] == (string?)publish.Body["spanId"]);
+    }
+
+    [Fact]
     public async Task HealthProbesLeaveNoRedisSpans()
     {
         // The AppHost probes /health (which PINGs Redis) every second; those requests are not traced, nor their Redis

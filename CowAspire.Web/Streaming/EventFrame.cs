@@ -5,7 +5,8 @@ namespace CowAspire.Web.Streaming;
 /// </summary>
 /// <param name="QuoteId">The quote's id, or <see cref="NoQuote"/> for frames that carry none (heartbeats, control).</param>
 /// <param name="Epoch">The quote's epoch; on a frame without a quote, the epoch a <c>reset</c> moves the client to.</param>
-public sealed record EventFrame(long QuoteId, ReadOnlyMemory<byte> Bytes, string? Epoch = null)
+/// <param name="PublishedAt">When the quote was published, for the publish-to-write latency.</param>
+public sealed record EventFrame(long QuoteId, ReadOnlyMemory<byte> Bytes, string? Epoch = null, DateTimeOffset? PublishedAt = null)
 {
     public const long NoQuote = -1;
 

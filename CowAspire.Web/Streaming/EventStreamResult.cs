@@ -1,3 +1,4 @@
+using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,8 @@ public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames, IDisp
         var response = httpContext.Response;
         var stopping = httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var options = httpContext.RequestServices.GetRequiredService<IOptions<StreamingOptions>>().Value;
+        var metrics = httpContext.RequestServices.GetRequiredService<QuoteMetrics>();
+        var time = httpContext.RequestServices.GetRequiredService<TimeProvider>();
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
@@ -30,6 +33,10 @@ public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames, IDisp
             await foreach (var frame in frames.WithCancellation(streamEnds.Token))
             {
                 await response.BodyWriter.WriteAsync(frame.Bytes, streamEnds.Token);
+                if (frame.PublishedAt is { } publishedAt)
+                {
+                    metrics.PublishToWrite(publishedAt, time.GetUtcNow());
+                }
             }
         }
         catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)

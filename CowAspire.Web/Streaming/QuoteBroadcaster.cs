@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -16,6 +17,7 @@ public sealed class QuoteBroadcaster(
     QuoteHistory history,
     IOptions<StreamingOptions> options,
     GatewayMetrics metrics,
+    QuoteMetrics quoteMetrics,
     ILogger<QuoteBroadcaster> logger) : BackgroundService
 {
     private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(1);
@@ -272,6 +274,7 @@ public sealed class QuoteBroadcaster(
                 {
                     Broadcast(quote);
                 }
+                quoteMetrics.Backfilled(quotes.Count, "gap");
                 next = quotes[^1].Id + 1;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -302,13 +305,17 @@ public sealed class QuoteBroadcaster(
 
     private void Broadcast(QuoteEnvelope quote)
     {
+        var subscribers = Volatile.Read(ref _subscribers);
+        // One span per quote per replica, a child of the publish span through the envelope; never one per client.
+        using var span = QuoteTracing.StartFanOut(QuoteKeys.ChannelName, quote.TraceParent, quote.Id, subscribers.Length);
         var frame = QuoteFrames.Quote(quote);
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        foreach (var subscriber in subscribers)
         {
             subscriber.Offer(frame);
         }
         _lastId = quote.Id;
         metrics.QuoteBroadcast();
+        quoteMetrics.Delivered(subscribers.Length);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public static class QuoteFrames
 
     /// <summary>A quote, as the HTML fragment the page swaps in; its SSE id is <c>{id}-{epoch}</c>.</summary>
     public static EventFrame Quote(QuoteEnvelope quote) =>
-        SseFrames.Event(null, QuoteHtml.Render(quote), quote.EventId) with { QuoteId = quote.Id, Epoch = quote.Epoch };
+        SseFrames.Event(null, QuoteHtml.Render(quote), quote.EventId) with { QuoteId = quote.Id, Epoch = quote.Epoch, PublishedAt = quote.PublishedAt };
 
     public static EventFrame Close(int delivered) =>
         SseFrames.Event(CloseEvent, string.Create(CultureInfo.InvariantCulture, $$"""{"delivered":{{delivered}}}"""));

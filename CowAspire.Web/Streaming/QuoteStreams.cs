@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CowAspire.Web.Streaming;
 
 /// <summary>The two streams a client can ask for, as sequences of encoded frames.</summary>
-public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory history, IOptions<StreamingOptions> options)
+public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory history, IOptions<StreamingOptions> options, QuoteMetrics metrics)
 {
     /// <summary>
     /// Every quote after <paramref name="lastEventId"/> (from history), then every quote as it is published.
@@ -32,6 +33,7 @@ public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory hist
                     yield break;
                 }
                 resume = ResumePoint.From(last, state);
+                metrics.Resumed();
             }
 
             // Where this client is: its epoch, and the last id it has (null: it takes the first quote that comes).
@@ -66,9 +68,11 @@ public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory hist
                         lastSent = point.Newest;
                         break;
                     }
+                    metrics.Backfilled(page.Count, "resume");
                     foreach (var quote in page)
                     {
-                        yield return QuoteFrames.Quote(quote);
+                        // Replayed, not live: how long the client was away is not the gateway's latency.
+                        yield return QuoteFrames.Quote(quote) with { PublishedAt = null };
                         lastSent = quote.Id;
                     }
                 }
