@@ -185,17 +185,22 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
         var projectDirectory = Projects.CowAspire_AppHost.ProjectPath;
-        var info = new ProcessStartInfo(openFiles is null ? "dotnet" : "prlimit")
+        // As from a terminal, Ctrl+C must reach it: a test run started in the background (a shell without job
+        // control) ignores SIGINT, and the AppHost, like every process, would inherit that. env and prlimit exec, so
+        // the process started is the AppHost.
+        var info = new ProcessStartInfo("env")
         {
             WorkingDirectory = projectDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        info.ArgumentList.Add("--default-signal=INT");
         if (openFiles is { } limit)
         {
+            info.ArgumentList.Add("prlimit");
             info.ArgumentList.Add($"--nofile={limit}:{limit}");
-            info.ArgumentList.Add("dotnet");
         }
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(projectDirectory, "bin", configuration, "net10.0", "CowAspire.AppHost.dll"));
         foreach (var argument in arguments)
         {
