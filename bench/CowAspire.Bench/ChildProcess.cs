@@ -44,7 +44,9 @@ public sealed class ChildProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
         };
-        foreach (var argument in (string[])["/usr/bin/setpriv", "--pdeathsig", "TERM", "--", fileName, .. arguments])
+        // SIGINT at its default, as from a terminal: a bench started in the background (no job control) ignores it,
+        // and its servers would inherit that and never see the SIGINT that stops them first.
+        foreach (var argument in (string[])["/usr/bin/setpriv", "--pdeathsig", "TERM", "--", "/usr/bin/env", "--default-signal=INT", fileName, .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
