@@ -18,6 +18,7 @@ internal static class QuotesExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QuoteCatalog>();
+        builder.Services.AddSingleton<QuoteMetrics>();
         builder.Services.AddSingleton<QuoteStore>();
         builder.Services.AddHostedService<QuotePublisher>();
         return builder;

@@ -32,8 +32,6 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation(options => options.Filter = IsNotHealthProbe)
                 .AddHttpClientInstrumentation());
 
-        builder.Services.AddSingleton<QuoteMetrics>();
-
         // Exported only where the AppHost (or an operator) names a collector, as Aspire does.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

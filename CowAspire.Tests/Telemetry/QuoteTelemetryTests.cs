@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using CowAspire.Api.Quotes;
 using CowAspire.ServiceDefaults.Telemetry;
+using CowAspire.Web.Streaming;
 
 namespace CowAspire.Tests.Telemetry;
 
@@ -76,7 +78,8 @@ public sealed class QuoteTelemetryTests : IDisposable
     public void QuoteMetricsRecordOnTheCowAspireMeter()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new QuoteMetrics(services.GetRequiredService<IMeterFactory>());
+        var producer = new QuoteMetrics(services.GetRequiredService<IMeterFactory>());
+        var gateway = new GatewayMetrics(services.GetRequiredService<IMeterFactory>());
         var measured = new ConcurrentDictionary<string, double>();
         using var listener = new MeterListener
         {
@@ -93,12 +96,12 @@ public sealed class QuoteTelemetryTests : IDisposable
         listener.Start();
         var published = DateTimeOffset.UtcNow;
 
-        metrics.Published();
-        metrics.Delivered(clients: 250);
-        metrics.Delivered(clients: 50);
-        metrics.Resumed();
-        metrics.Backfilled(7, "gap");
-        metrics.PublishToWrite(published, published.AddMilliseconds(12.5));
+        producer.Published();
+        gateway.QuoteBroadcast(clients: 250);
+        gateway.QuoteBroadcast(clients: 50);
+        gateway.Resumed();
+        gateway.Backfilled(7, "gap");
+        gateway.PublishToWrite(published, published.AddMilliseconds(12.5));
 
         Assert.Equal(1, measured["cowaspire.quotes.published"]);
         Assert.Equal(300, measured["cowaspire.gateway.deliveries"]);

@@ -1,4 +1,3 @@
-using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames, IDisp
         var response = httpContext.Response;
         var stopping = httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var options = httpContext.RequestServices.GetRequiredService<IOptions<StreamingOptions>>().Value;
-        var metrics = httpContext.RequestServices.GetRequiredService<QuoteMetrics>();
+        var metrics = httpContext.RequestServices.GetRequiredService<GatewayMetrics>();
         var time = httpContext.RequestServices.GetRequiredService<TimeProvider>();
 
         response.StatusCode = StatusCodes.Status200OK;

@@ -3,20 +3,33 @@ using CowAspire.ServiceDefaults.Telemetry;
 
 namespace CowAspire.Web.Streaming;
 
-/// <summary>The gateway's own instruments, exported with the rest of its OpenTelemetry metrics.</summary>
+/// <summary>
+/// How the fan-out is doing, exported with the rest of the gateway's OpenTelemetry metrics: streams open and cut off,
+/// quotes fanned out and deliveries, resumes and backfills, and the time from publish to the write on a client's stream.
+/// </summary>
 public sealed class GatewayMetrics
 {
     private readonly UpDownCounter<long> _streams;
     private readonly Counter<long> _quotes;
+    private readonly Counter<long> _deliveries;
     private readonly Counter<long> _overflows;
+    private readonly Counter<long> _resumes;
+    private readonly Counter<long> _backfilled;
+    private readonly Histogram<double> _publishToWrite;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
+        ArgumentNullException.ThrowIfNull(meterFactory);
         // The factory owns and disposes the meters it creates.
         var meter = meterFactory.Create(TelemetryExtensions.SourceName);
         _streams = meter.CreateUpDownCounter<long>("cowaspire.gateway.streams", description: "Open event streams");
         _quotes = meter.CreateCounter<long>("cowaspire.gateway.quotes", description: "Quotes fanned out");
+        _deliveries = meter.CreateCounter<long>("cowaspire.gateway.deliveries", "{delivery}", "Quotes queued to client streams");
         _overflows = meter.CreateCounter<long>("cowaspire.gateway.overflows", description: "Streams cut off because the client fell behind");
+        _resumes = meter.CreateCounter<long>("cowaspire.gateway.resumes", "{stream}", "Streams that resumed after a Last-Event-ID");
+        _backfilled = meter.CreateCounter<long>("cowaspire.gateway.backfilled", "{quote}", "Quotes read from history: for resuming clients or to fill a gap on the channel");
+        _publishToWrite = meter.CreateHistogram<double>("cowaspire.gateway.publish_to_write", "ms", "From the quote's publish to its write on a client's stream",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] });
     }
 
     public void StreamOpened() => _streams.Add(1);
@@ -30,5 +43,18 @@ public sealed class GatewayMetrics
         }
     }
 
-    public void QuoteBroadcast() => _quotes.Add(1);
+    /// <summary>One fan-out of one quote to <paramref name="clients"/> streams: one call per quote, not per client.</summary>
+    public void QuoteBroadcast(int clients)
+    {
+        _quotes.Add(1);
+        _deliveries.Add(clients);
+    }
+
+    public void Resumed() => _resumes.Add(1);
+
+    /// <param name="reason"><c>resume</c> (a client's Last-Event-ID) or <c>gap</c> (ids missing on the channel).</param>
+    public void Backfilled(int quotes, string reason) => _backfilled.Add(quotes, new KeyValuePair<string, object?>("reason", reason));
+
+    public void PublishToWrite(DateTimeOffset publishedAt, DateTimeOffset writtenAt) =>
+        _publishToWrite.Record(Math.Max(0, (writtenAt - publishedAt).TotalMilliseconds));
 }

@@ -17,7 +17,6 @@ public sealed class QuoteBroadcaster(
     QuoteHistory history,
     IOptions<StreamingOptions> options,
     GatewayMetrics metrics,
-    QuoteMetrics quoteMetrics,
     ILogger<QuoteBroadcaster> logger) : BackgroundService
 {
     private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(1);
@@ -274,7 +273,7 @@ public sealed class QuoteBroadcaster(
                 {
                     Broadcast(quote);
                 }
-                quoteMetrics.Backfilled(quotes.Count, "gap");
+                metrics.Backfilled(quotes.Count, "gap");
                 next = quotes[^1].Id + 1;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -314,8 +313,7 @@ public sealed class QuoteBroadcaster(
             subscriber.Offer(frame);
         }
         _lastId = quote.Id;
-        metrics.QuoteBroadcast();
-        quoteMetrics.Delivered(subscribers.Length);
+        metrics.QuoteBroadcast(subscribers.Length);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

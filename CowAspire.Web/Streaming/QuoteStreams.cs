@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
 using CowAspire.ServiceDefaults.Contracts;
-using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CowAspire.Web.Streaming;
 
 /// <summary>The two streams a client can ask for, as sequences of encoded frames.</summary>
-public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory history, IOptions<StreamingOptions> options, QuoteMetrics metrics)
+public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory history, IOptions<StreamingOptions> options, GatewayMetrics metrics)
 {
     /// <summary>
     /// Every quote after <paramref name="lastEventId"/> (from history), then every quote as it is published.
