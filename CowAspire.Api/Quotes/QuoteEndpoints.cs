@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CowAspire.Api.Limits;
 using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.ServiceDefaults.Errors;
 using CowAspire.ServiceDefaults.Limits;
 using CowAspire.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -143,11 +144,8 @@ internal static class QuoteEndpoints
     private static bool IsIdempotencyKey(string key) =>
         key.Length <= MaxIdempotencyKeyLength && key.All(c => c is > ' ' and <= '~');
 
-    private static ProblemHttpResult Unavailable(HttpContext context, string detail)
-    {
-        context.Response.Headers.RetryAfter = "2";
-        return Problem(StatusCodes.Status503ServiceUnavailable, "Quote store unavailable", detail);
-    }
+    private static ProblemHttpResult Unavailable(HttpContext context, string detail) =>
+        RetryLaterProblem.Create(context, StatusCodes.Status503ServiceUnavailable, "Quote store unavailable", detail, retryAfterSeconds: 2);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);

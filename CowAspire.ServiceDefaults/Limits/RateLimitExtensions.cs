@@ -1,4 +1,4 @@
-using System.Globalization;
+using CowAspire.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +24,7 @@ public static class RateLimitExtensions
             {
                 return await next(context);
             }
-            http.Response.Headers.RetryAfter = bucket.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many quotes", detail: bucket.Detail);
+            return RetryLaterProblem.Create(http, StatusCodes.Status429TooManyRequests, "Too many quotes", bucket.Detail, bucket.RetryAfterSeconds);
         });
     }
 }

@@ -27,11 +27,4 @@ internal static class LimitsExtensions
             return new TokenBucketLimit(limits.QuoteBurst, limits.QuotesPerSecond, limits.RetryAfterSeconds,
                 $"At most {limits.QuoteBurst} quotes at once and {limits.QuotesPerSecond.ToString(CultureInfo.InvariantCulture)} a second per client.");
         });
-
-    /// <summary>A refusal (problem details) that says when to come back.</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult RetryLater(HttpContext context, int status, string title, string detail, int retryAfterSeconds)
-    {
-        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(statusCode: status, title: title, detail: detail);
-    }
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using CowAspire.ServiceDefaults.Errors;
 using CowAspire.Web.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -53,7 +54,7 @@ internal static class QuoteForwardingEndpoints
         {
             // Unreachable, timed out, or the circuit breaker is open after repeated failures: all "not now".
             logger.ApiUnavailable(ex.Message);
-            return Limits.LimitsExtensions.RetryLater(request.HttpContext, StatusCodes.Status503ServiceUnavailable, "Quote producer unavailable",
+            return RetryLaterProblem.Create(request.HttpContext, StatusCodes.Status503ServiceUnavailable, "Quote producer unavailable",
                 "The Api did not answer, so the quote was not accepted. Retry later.", retryAfterSeconds: 2);
         }
     }
