@@ -21,15 +21,9 @@ public sealed class Faults(ConnectionMultiplexer redis) : IAsyncDisposable
         (long)(await Database.ExecuteAsync("PUBSUB", "NUMSUB", QuoteKeys.ChannelName)).ToDictionary()[QuoteKeys.ChannelName];
 
     /// <summary>Redis sends no notice of a subscription, so its count is asked for until it is right.</summary>
-    public async Task WaitForSubscribersAsync(long count, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (await SubscribersAsync() != count)
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"{count} gateways never (re)subscribed to {QuoteKeys.ChannelName}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
-        }
-    }
+    public Task WaitForSubscribersAsync(long count, CancellationToken cancellationToken) =>
+        Wait.UntilAsync(async () => await SubscribersAsync() == count, TimeSpan.FromSeconds(30),
+            $"{count} gateways have (re)subscribed to {QuoteKeys.ChannelName}", cancellationToken);
 
     /// <summary>
     /// Drops every gateway's subscription (<c>CLIENT KILL TYPE pubsub</c>) and publishes a quote as the Api does, in

@@ -6,10 +6,14 @@ public static class Wait
     /// Checks <paramref name="condition"/> until it holds, for things that send no notification (a process
     /// disappearing from /proc); fails after <paramref name="timeout"/> with <paramref name="what"/>.
     /// </summary>
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, what, cancellationToken);
+
+    /// <summary>The same, for a condition that has to be asked for (a count Redis keeps).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTimeOffset.UtcNow > deadline)
             {
