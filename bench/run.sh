@@ -8,7 +8,7 @@
 #                             # 1k/2k/5k/10k streams, one connection each, 10 events/s for 4 + 12 s (~20 min) → bench/REPORT.md
 #   bench/run.sh --quick      # gateway alone, 200 and 500 streams, both protocols, 5 s each (~2 min)
 #                             # → bench/out/quick-REPORT.md (git-ignored: a noisy development run, not the report)
-#   bench/run.sh --profile    # also samples where the gateway's CPU goes (perf) at the largest size, into the report
+#   bench/run.sh --profile    # plus one perf-profiled run per system at the largest size (--profile-at N), into the report
 #   bench/run.sh --streams 500 --protocols h1   # any CowAspire.Bench argument (bench/run.sh --help lists them)
 #
 # Every load is bounded in count and time (the bench stops itself after --max-seconds) and nothing leaves 127.0.0.0/8.
@@ -27,7 +27,7 @@ profile=0
 for argument in "$@"; do
   case "$argument" in
     --quick) preset=(--targets gateway --streams 200,500 --protocols h2,h1 --seconds 5 --settle-seconds 2 --warmup-streams 50 --warmup-messages 10
-                     --quiet-wait 5 --max-seconds 300 --telemetry-off-at 500 --report bench/out/quick-REPORT.md) ;;
+                     --quiet-wait 5 --steady-seconds 30 --max-seconds 300 --telemetry-off-at 500 --report bench/out/quick-REPORT.md) ;;
     --profile) profile=1; args+=("$argument") ;;
     *) args+=("$argument") ;;
   esac

@@ -110,5 +110,18 @@ public sealed class QuoteTelemetryTests : IDisposable
         Assert.Equal(12.5, measured["cowaspire.gateway.publish_to_write"]);
     }
 
+    [Fact]
+    public void PublishToWriteIsSampledOnTheFirstStreamAndOneIn16AfterIt()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var gateway = new GatewayMetrics(services.GetRequiredService<IMeterFactory>());
+
+        var sampled = Enumerable.Range(0, 3 * GatewayMetrics.WriteSampleEvery).Where(_ => gateway.SampleThisStream()).Count();
+        var next = gateway.SampleThisStream();
+
+        Assert.Equal(3, sampled);
+        Assert.True(next);
+    }
+
     public void Dispose() => _listener.Dispose();
 }

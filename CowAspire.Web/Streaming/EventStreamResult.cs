@@ -26,13 +26,14 @@ public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames, IDisp
         // Headers go out now, so the client's EventSource opens before the first event exists.
         await response.StartAsync(httpContext.RequestAborted);
 
+        var sampled = metrics.SampleThisStream();
         using var streamEnds = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping);
         try
         {
             await foreach (var frame in frames.WithCancellation(streamEnds.Token))
             {
                 await response.BodyWriter.WriteAsync(frame.Bytes, streamEnds.Token);
-                if (frame.PublishedAt is { } publishedAt)
+                if (sampled && frame.PublishedAt is { } publishedAt)
                 {
                     metrics.PublishToWrite(publishedAt, time.GetUtcNow());
                 }

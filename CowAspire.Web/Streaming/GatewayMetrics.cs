@@ -9,6 +9,14 @@ namespace CowAspire.Web.Streaming;
 /// </summary>
 public sealed class GatewayMetrics
 {
+    /// <summary>
+    /// One stream in this many records its writes' publish-to-write time. Recording every delivery cost about 4 % of the
+    /// gateway's CPU at 2,000 HTTP/2 streams (bench --profile: the histogram's aggregator and its clock read per write);
+    /// a fixed share of the streams still gives the distribution, and the first stream is always among them.
+    /// </summary>
+    public const int WriteSampleEvery = 16;
+
+    private long _streamsSeen;
     private readonly UpDownCounter<long> _streams;
     private readonly Counter<long> _quotes;
     private readonly Counter<long> _deliveries;
@@ -28,7 +36,7 @@ public sealed class GatewayMetrics
         _overflows = meter.CreateCounter<long>("cowaspire.gateway.overflows", description: "Streams cut off because the client fell behind");
         _resumes = meter.CreateCounter<long>("cowaspire.gateway.resumes", "{stream}", "Streams that resumed after a Last-Event-ID");
         _backfilled = meter.CreateCounter<long>("cowaspire.gateway.backfilled", "{quote}", "Quotes read from history: for resuming clients or to fill a gap on the channel");
-        _publishToWrite = meter.CreateHistogram<double>("cowaspire.gateway.publish_to_write", "ms", "From the quote's publish to its write on a client's stream",
+        _publishToWrite = meter.CreateHistogram<double>("cowaspire.gateway.publish_to_write", "ms", "From the quote's publish to its write on a client's stream (one stream in 16)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] });
     }
 
@@ -54,6 +62,9 @@ public sealed class GatewayMetrics
 
     /// <param name="reason"><c>resume</c> (a client's Last-Event-ID) or <c>gap</c> (ids missing on the channel).</param>
     public void Backfilled(int quotes, string reason) => _backfilled.Add(quotes, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Whether the stream opening now records its writes' latency (see <see cref="WriteSampleEvery"/>).</summary>
+    public bool SampleThisStream() => (Interlocked.Increment(ref _streamsSeen) - 1) % WriteSampleEvery == 0;
 
     public void PublishToWrite(DateTimeOffset publishedAt, DateTimeOffset writtenAt) =>
         _publishToWrite.Record(Math.Max(0, (writtenAt - publishedAt).TotalMilliseconds));

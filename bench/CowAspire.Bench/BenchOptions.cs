@@ -61,6 +61,18 @@ public sealed class BenchOptions
     /// <summary>Samples where the gateway's CPU goes (perf, with .NET's perf map) during one scenario per protocol.</summary>
     public bool Profile { get; set; }
 
+    /// <summary>The size whose gateway-alone scenarios are profiled (null: the largest, where both systems saturate the cores).</summary>
+    public int? ProfileStreams { get; set; }
+
+    /// <summary>After the warm-up round, wait at most this long for the gateway to idle at steady state.</summary>
+    public TimeSpan SteadyWait { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>"Steady": each gateway process idles below this much CPU, in ms a second (a settled Web replica: ~4).</summary>
+    public double SteadyCpuMsPerSecond { get; set; } = 10;
+
+    /// <summary>Whether the scenario of <paramref name="target"/> at <paramref name="streams"/> is profiled.</summary>
+    public bool Profiles(Target target, int streams) => Profile && target == Target.Gateway && streams == (ProfileStreams ?? Streams.Max());
+
     /// <summary>Seconds of profiling per profiled scenario.</summary>
     public int ProfileSeconds { get; set; } = 10;
 
@@ -90,7 +102,7 @@ public sealed class BenchOptions
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The whole run stops (and cleans up) after this, whatever it is doing.</summary>
-    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(80);
 
     /// <summary>Where the Markdown report goes (relative to the repository).</summary>
     public string Report { get; set; } = "bench/REPORT.md";
@@ -124,9 +136,12 @@ public sealed class BenchOptions
           --telemetry-off-at 2000       sizes at which gateway-alone scenarios also run CowAspire with telemetry off (none = never)
           --nginx-workers 2             nginx worker processes in the whole-app scenarios
           --drain-timeout 10            seconds to wait for stragglers after the last publish
+          --steady-seconds 120          after the warm-up round, wait up to this long for the gateway to idle (JIT done)
+          --steady-cpu 10               idle = below this many ms of CPU a second per gateway process
           --profile                     sample the gateway's CPU with perf (largest size, each protocol, both systems)
+          --profile-at 2000             the size profiled (default: the largest)
           --profile-seconds 10          seconds of sampling per profiled scenario
-          --max-seconds 1800            hard limit for the whole run
+          --max-seconds 4800            hard limit for the whole run
           --env KEY=VALUE               extra environment for the AppHost (repeatable)
           --report bench/REPORT.md      report path (relative to --repo)
           --command "..."               command line quoted in the report
@@ -153,6 +168,9 @@ public sealed class BenchOptions
                 case "--streams-per-address": Client.SourceAddresses.PerAddress = Positive(name, Value()); break;
                 case "--connect-concurrency": options.ConnectConcurrency = Positive(name, Value()); break;
                 case "--profile": options.Profile = true; break;
+                case "--steady-seconds": options.SteadyWait = TimeSpan.FromSeconds(int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture)); break;
+                case "--steady-cpu": options.SteadyCpuMsPerSecond = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--profile-at": options.ProfileStreams = Positive(name, Value()); break;
                 case "--profile-seconds": options.ProfileSeconds = Positive(name, Value()); break;
                 case "--warmup-streams": options.PrimerStreams = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
                 case "--warmup-messages": options.PrimerMessages = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;

@@ -34,6 +34,9 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
 
     public string Name => telemetry ? "CowAspire" : TelemetryOffName;
 
+    /// <summary>Runs under perf: the services write a perf map and run JIT code without W^X, so perf can name it.</summary>
+    public bool Profiled { get; init; }
+
     public string GatewayLabel => target == Target.Gateway
         ? $"Web replica {_replica?.Name} alone, on its own port (1 process)"
         : "Web replicas behind the front door (2 processes)";
@@ -71,7 +74,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
             {
                 environment["Dashboard__Otlp__Enabled"] = "false";
             }
-            if (options.Profile)
+            if (Profiled)
             {
                 // The runtime writes /tmp/perf-PID.map, so perf names JIT-compiled frames; with W^X on, JIT code
                 // runs from a double-mapped memfd that perf cannot match to that map.

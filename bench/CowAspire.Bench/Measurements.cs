@@ -5,7 +5,7 @@ namespace CowAspire.Bench;
 
 /// <summary>Memory and CPU of a system's processes (and the bench's own CPU) at one moment.</summary>
 public sealed record Snapshot(long GatewayRssKb, long GatewayPssKb, double GatewayCpu, long AllRssKb, long AllPssKb, double AllCpu, double ClientCpu,
-    double MachineBusy, double MachineTotal, IReadOnlyDictionary<string, double> CpuByProcess)
+    double MachineBusy, double MachineTotal, IReadOnlyDictionary<string, double> CpuByProcess, long GatewayNativeHeapKb)
 {
     public static Snapshot Take(ISubject subject)
     {
@@ -22,7 +22,8 @@ public sealed record Snapshot(long GatewayRssKb, long GatewayPssKb, double Gatew
             self.TotalProcessorTime.TotalSeconds,
             ProcStats.MachineCpu().Busy,
             ProcStats.MachineCpu().Total,
-            subject.Processes.ToDictionary(p => p.Name, p => ProcStats.CpuSeconds(p.Pid)));
+            subject.Processes.ToDictionary(p => p.Name, p => ProcStats.CpuSeconds(p.Pid)),
+            ProcStats.SumKb(gateway, ProcStats.NativeHeapKb));
     }
 }
 
@@ -77,6 +78,9 @@ public sealed class SystemResult
     public int Streams { get; set; }
     public int Messages { get; set; }
     public double StartSeconds { get; set; }
+
+    /// <summary>How long after the warm-up round the gateway took to idle at steady state (its JIT done).</summary>
+    public double SteadySeconds { get; set; }
     public int Connections { get; set; }
     public int Established { get; set; }
     public int Failed { get; set; }
@@ -121,8 +125,8 @@ public sealed class SystemResult
     public long PeakAllRssKb { get; set; }
     public string StopNotes { get; set; } = "";
 
-    /// <summary>Where the gateway's CPU went during the fan-out (Markdown), when profiled.</summary>
-    public string? Profile { get; set; }
+    /// <summary>Where the gateway's CPU went during the fan-out, when profiled.</summary>
+    public CpuProfile? Profile { get; set; }
     public string? Error { get; set; }
 
     /// <summary>Which run of the scenario this was (1-based).</summary>
@@ -139,6 +143,10 @@ public sealed class SystemResult
     /// <summary>Gateway memory added by the open streams, per stream, in KiB.</summary>
     public double RssPerStreamKb => Idle is { } idle && Connected is { } c && Established > 0
         ? (double)(c.GatewayRssKb - idle.GatewayRssKb) / Established : double.NaN;
+
+    /// <summary>Of that, the part in malloc's heaps (native code: OpenSSL above all), per stream, in KiB.</summary>
+    public double NativeHeapPerStreamKb => Idle is { } idle && Connected is { } c && Established > 0
+        ? (double)(c.GatewayNativeHeapKb - idle.GatewayNativeHeapKb) / Established : double.NaN;
 
     public double ConnectCpu(Func<Snapshot, double> cpu) => Idle is { } a && Connected is { } b ? cpu(b) - cpu(a) : double.NaN;
 
@@ -161,6 +169,9 @@ public sealed class SystemResult
 /// <summary>Every run of one scenario; the report shows, per system, the run least disturbed by other load.</summary>
 public sealed record Scenario(Target Target, Client.WireProtocol Protocol, int Streams, IReadOnlyList<SystemResult> Runs)
 {
+    /// <summary>Extra runs under perf, one per system, for where the CPU goes; not in the measured tables.</summary>
+    public IReadOnlyList<SystemResult> Profiled { get; init; } = [];
+
     /// <summary>Why the scenario was not run (a limit of this machine), or null.</summary>
     public string? Skipped { get; init; }
 

@@ -137,8 +137,7 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
         {
             Content = new StringContent(Messages.Html(seq, text, DateTimeOffset.UtcNow), Encoding.UTF8, "text/html"),
         };
-        // nchan writes this as the event's "event:" line, as CowAspire names its quote events "quote".
-        request.Headers.TryAddWithoutValidation("X-EventSource-Event", "quote");
+        // No X-EventSource-Event: CowAspire's quotes are unnamed events (EventSource's "message"), so nchan's are too.
         using var response = await _http.SendAsync(request, cancellationToken);
         return (int)response.StatusCode;
     }

@@ -16,6 +16,57 @@ public static class ProcStats
 
     public static long SumKb(IEnumerable<int> pids, Func<int, long> read) => pids.Sum(read);
 
+    /// <summary>
+    /// Resident kB of glibc malloc's heaps (native code's memory: OpenSSL's per-connection state and buffers, the
+    /// runtime's native allocations), from /proc/PID/smaps: the main heap ([heap]) and the thread arenas, each a
+    /// 64 MiB-aligned reservation of 64 MiB whose used part is read-write and the rest inaccessible. .NET's GC heap,
+    /// JIT code and mapped files are elsewhere.
+    /// </summary>
+    public static long NativeHeapKb(int pid)
+    {
+        const long Arena = 64L << 20;
+        var maps = new List<(long Start, long End, string Perms, string Name, long RssKb)>();
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+            {
+                if (line.StartsWith("Rss:", StringComparison.Ordinal) && maps.Count > 0)
+                {
+                    maps[^1] = maps[^1] with { RssKb = long.Parse(line.AsSpan(4).Trim().ToString().Split(' ')[0], CultureInfo.InvariantCulture) };
+                }
+                else if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.IndexOf('-') is > 0 and var dash && line.IndexOf(' ') is var space && space > dash)
+                {
+                    var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                    maps.Add((long.Parse(line[..dash], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                        long.Parse(line[(dash + 1)..space], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                        fields[1], fields.Length > 5 ? fields[5].Trim() : "", 0));
+                }
+            }
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+        long kb = 0;
+        for (var i = 0; i < maps.Count; i++)
+        {
+            var (start, end, perms, name, rss) = maps[i];
+            if (name == "[heap]")
+            {
+                kb += rss;
+            }
+            else if (name.Length == 0 && perms.StartsWith("rw", StringComparison.Ordinal) && start % Arena == 0)
+            {
+                var reservedEnd = i + 1 < maps.Count && maps[i + 1].Start == end && maps[i + 1].Perms.StartsWith("---", StringComparison.Ordinal) ? maps[i + 1].End : end;
+                if (reservedEnd - start == Arena)
+                {
+                    kb += rss;
+                }
+            }
+        }
+        return kb;
+    }
+
     /// <summary>User + system CPU seconds the process has used, or 0 if it is gone.</summary>
     public static double CpuSeconds(int pid)
     {

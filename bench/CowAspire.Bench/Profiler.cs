@@ -14,8 +14,8 @@ public static partial class Profiler
     private const int TopSymbols = 25;
     private const int TopParts = 14;
 
-    /// <summary>Samples <paramref name="pids"/> for <paramref name="duration"/>; returns the summary as Markdown, or why not.</summary>
-    public static async Task<string> SampleAsync(IReadOnlyList<int> pids, TimeSpan duration, string outputDirectory, string label, CancellationToken cancellationToken)
+    /// <summary>Samples <paramref name="pids"/> for <paramref name="duration"/>; returns the summary, or why not.</summary>
+    public static async Task<CpuProfile> SampleAsync(IReadOnlyList<int> pids, TimeSpan duration, string outputDirectory, string label, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(outputDirectory);
         var data = Path.Combine(outputDirectory, $"perf-{label}.data");
@@ -24,7 +24,7 @@ public static partial class Profiler
             ["record", "-e", "cpu-clock", "-F", "999", "-g", "-p", string.Join(',', pids), "-o", data, "--", "sleep", seconds], cancellationToken);
         if (recordCode != 0 || !File.Exists(data))
         {
-            return $"perf record failed ({recordCode}): {Last(recordOutput)}";
+            return new CpuProfile($"perf record failed ({recordCode}): {Last(recordOutput)}", []);
         }
         var (_, rows) = await RunAsync("perf", ["report", "-i", data, "--stdio", "--no-children", "--sort", "dso,sym", "-g", "none", "-t", "|"], cancellationToken);
         var samples = Parse(rows);
@@ -48,8 +48,33 @@ public static partial class Profiler
             md.AppendLine(CultureInfo.InvariantCulture, $"{row.Percent,6:F2} %  {Path.GetFileName(row.Object),-22}  {symbol}");
         }
         md.AppendLine("```");
-        return md.ToString();
+        var layers = samples.GroupBy(r => Layer(Part(r.Object, r.Symbol))).Select(g => new ProfileLayer(g.Key, g.Sum(r => r.Percent))).ToList();
+        return new CpuProfile(md.ToString(), layers);
     }
+
+    /// <summary>
+    /// The layers both servers have, so one delivery's CPU can be set side by side: what any server pays to put an
+    /// encrypted event on a loopback socket (OpenSSL, the kernel), and what its own code adds on top.
+    /// </summary>
+    public static readonly string[] Layers =
+    [
+        "TLS records and AES-GCM (OpenSSL)",
+        "kernel: TCP, syscalls, epoll",
+        "kernel: scheduling (wake-ups, futex)",
+        "runtime: GC, JIT, thread pool, base library",
+        "server and app code (Kestrel, pipelines, sockets, CowAspire, telemetry / nginx, nchan)",
+    ];
+
+    private static string Layer(string part) => part switch
+    {
+        _ when part.StartsWith("OpenSSL", StringComparison.Ordinal) => Layers[0],
+        _ when part.StartsWith("kernel: scheduling", StringComparison.Ordinal) => Layers[2],
+        _ when part.StartsWith("kernel", StringComparison.Ordinal) => Layers[1],
+        _ when part.StartsWith("CoreCLR", StringComparison.Ordinal) || part.StartsWith("JIT", StringComparison.Ordinal)
+            || part.StartsWith("managed code", StringComparison.Ordinal) || part == "managed: System.Private.CoreLib"
+            || part == "System.Native shims" || part == "libc" => Layers[3],
+        _ => Layers[4],
+    };
 
     /// <summary>Rows of <c>perf report -t '|'</c>: " 12.25% |[kernel.kallsyms] |[k] finish_task_switch".</summary>
     private static List<(double Percent, string Object, string Symbol)> Parse(string report)
@@ -140,3 +165,8 @@ public static partial class Profiler
         return (code, code == -1 ? $"{error} (Debian package linux-perf)" : code == 0 ? output : error);
     }
 }
+
+/// <summary>A profile's Markdown summary and its shares by <see cref="Profiler.Layers"/> (percent of the samples).</summary>
+public sealed record CpuProfile(string Markdown, IReadOnlyList<ProfileLayer> Layers);
+
+public sealed record ProfileLayer(string Name, double Percent);

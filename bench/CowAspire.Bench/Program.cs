@@ -53,7 +53,8 @@ Console.WriteLine($"Open-file limits of this process (children inherit them): so
     // publishing, plus connection set-up (~700 TLS connections a second with both client and server on two cores).
     var runs = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Count(n => DescriptorsNeeded(t, n) <= openFiles.Soft))
         * options.Systems.Count * options.Repeat
-        + options.Protocols.Count * options.TelemetryOffStreams.Count(n => options.Streams.Contains(n) && options.Targets.Contains(Target.Gateway)) * options.Repeat;
+        + options.Protocols.Count * options.TelemetryOffStreams.Count(n => options.Streams.Contains(n) && options.Targets.Contains(Target.Gateway)) * options.Repeat
+        + (options.Profile && options.Targets.Contains(Target.Gateway) ? options.Protocols.Count * options.Systems.Count : 0);
     var seconds = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Where(n => DescriptorsNeeded(t, n) <= openFiles.Soft)
         .Sum(n => 12 + options.SettleSeconds + options.Seconds + (options.PrimerMessages / options.Rate) + (n / 700.0)))
         * options.Systems.Count * options.Repeat;
@@ -93,9 +94,19 @@ foreach (var target in options.Targets)
                     runs.Add(await RunOnceAsync(CowAspireSubject.TelemetryOff, target, protocol, streams, repetition));
                 }
             }
+            // Profiled runs come after the measured ones and stay out of their tables: perf's sampling and the perf map
+            // cost CPU, which the measured runs must not pay.
+            var profiledRuns = new List<SystemResult>();
+            if (options.Profiles(target, streams))
+            {
+                foreach (var system in options.Systems.TakeWhile(_ => !run.IsCancellationRequested))
+                {
+                    profiledRuns.Add(await RunOnceAsync(system, target, protocol, streams, 1, profiled: true));
+                }
+            }
             if (runs.Count > 0)
             {
-                scenarios.Add(new Scenario(target, protocol, streams, runs));
+                scenarios.Add(new Scenario(target, protocol, streams, runs) { Profiled = profiledRuns });
             }
         }
     }
@@ -108,14 +119,14 @@ Console.WriteLine($"Report written to {reportPath}");
 return failures == 0 ? 0 : 1;
 
 // Starts one system fresh, gives it the warm-up round, measures one scenario, stops it.
-async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol protocol, int streams, int repetition)
+async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol protocol, int streams, int repetition, bool profiled = false)
 {
     var busyBefore = await WaitForQuietAsync(options, run.Token);
     Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {system}, {(target == Target.Gateway ? "gateway alone" : "whole app")}, {SseEndpoint.Name(protocol)}: " +
-        $"{streams} streams, {options.Messages} messages at {options.Rate}/s, run {repetition}/{options.Repeat} (machine {busyBefore:F0} % busy before)");
+        $"{streams} streams, {options.Messages} messages at {options.Rate}/s, {(profiled ? "profiled run (not measured)" : $"run {repetition}/{options.Repeat}")} (machine {busyBefore:F0} % busy before)");
     ISubject subject = system switch
     {
-        "cowaspire" => new CowAspireSubject(options, streams, target),
+        "cowaspire" => new CowAspireSubject(options, streams, target) { Profiled = profiled },
         CowAspireSubject.TelemetryOff => new CowAspireSubject(options, streams, target, telemetry: false),
         _ => new NchanSubject(options, target),
     };
@@ -131,8 +142,10 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
                 // Unmeasured: the same path once at a small size, so no system is measured cold (JIT, first TLS, pools).
                 await new LoadRun(subject, options, protocol, Math.Min(options.PrimerStreams, streams), options.PrimerMessages, primer: true).RunAsync(run.Token);
             }
-            string? profile = null;
-            var profiled = options.Profile && target == Target.Gateway && streams == options.Streams.Max();
+            // .NET's tiered JIT keeps recompiling for a minute or more after start (periodic paths such as telemetry export
+            // need 30 calls per tier); a gateway in service has long finished. Measure steady state, not warm-up.
+            var steadySeconds = await WaitForSteadyAsync(subject.GatewayPids, options, run.Token);
+            CpuProfile? profile = null;
             var load = new LoadRun(subject, options, protocol, streams, options.Messages)
             {
                 DuringFanOut = profiled
@@ -150,6 +163,7 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
             var result = await load.RunAsync(run.Token);
             result.Profile = profile;
             result.StartSeconds = startSeconds;
+            result.SteadySeconds = steadySeconds;
             result.Run = repetition;
             result.BusyBeforePercent = busyBefore;
             result.StopNotes = await subject.StopAsync();
@@ -186,6 +200,24 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
 static int DescriptorsNeeded(Target target, int streams) => (target == Target.App ? 2 * streams : streams) + 500;
 
 // Waits (bounded) until the machine is quiet; returns how busy it was over the last second, in percent.
+// Waits until the gateway process(es) idle below --steady-cpu ms of CPU a second (over 2 s), at most --steady-seconds.
+static async Task<double> WaitForSteadyAsync(IReadOnlyList<int> pids, BenchOptions options, CancellationToken cancellationToken)
+{
+    var waited = Stopwatch.StartNew();
+    while (waited.Elapsed < options.SteadyWait)
+    {
+        var before = ProcStats.CpuSeconds(pids);
+        var window = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var msPerSecond = (ProcStats.CpuSeconds(pids) - before) * 1000 / window.Elapsed.TotalSeconds;
+        if (msPerSecond < options.SteadyCpuMsPerSecond * pids.Count)
+        {
+            break;
+        }
+    }
+    return waited.Elapsed.TotalSeconds;
+}
+
 static async Task<double> WaitForQuietAsync(BenchOptions options, CancellationToken cancellationToken)
 {
     var waited = Stopwatch.StartNew();

@@ -57,10 +57,10 @@ public static class Report
             certificates (CowAspire the ASP.NET Core development certificate, nginx one made with openssl for the run).
 
             **Same bytes per event.** The text is {options.TextLength} characters (the marker and filler words). CowAspire's
-            Api stores it, each Web process renders it once as a cowsay HTML fragment and sends
-            `event: quote`, `id: N` and one `data:` line per line of the fragment. nchan is sent that same fragment, built by
-            the bench the same way (same 40-column bubble, same cow, same HTML around it), with `X-EventSource-Event: quote`
-            so it writes the same `event:` line; its `id:` is nchan's own (`time:tag`), a few bytes longer than CowAspire's
+            Api stores it, each Web process renders it once as a cowsay HTML fragment and sends it as an unnamed event
+            (EventSource's `message`): `id: N-epoch` and one `data:` line per line of the fragment. nchan is sent that same
+            fragment, built by the bench the same way (same 40-column bubble, same cow, same HTML around it), and sends it
+            unnamed too; its `id:` is nchan's own (`time:tag`), a few bytes longer than CowAspire's
             number. The "SSE bytes per event" rows show what each really sent.
 
             **Targets.** *Gateway alone*: CowAspire's AppHost runs as usual (redis-server, the Api, two Web replicas, the
@@ -150,6 +150,8 @@ public static class Report
             Row(md, "gateway RSS idle (MiB)", c, n, r => Mib(r.Idle?.GatewayRssKb), r => r.Idle?.GatewayRssKb, "lower");
             Row(md, "gateway RSS with streams (MiB)", c, n, r => Mib(r.Connected?.GatewayRssKb), r => r.Connected?.GatewayRssKb, "lower");
             Row(md, "gateway RSS added per stream (KiB)", c, n, r => F(r.RssPerStreamKb, 1), r => r.RssPerStreamKb, "lower");
+            Row(md, "of which in malloc's heaps, per stream (KiB: native code, OpenSSL above all)", c, n, r => F(r.NativeHeapPerStreamKb, 1), r => r.NativeHeapPerStreamKb, "lower");
+            Row(md, "the rest per stream (KiB: .NET's GC heap and pools / nginx's own pools)", c, n, r => F(r.RssPerStreamKb - r.NativeHeapPerStreamKb, 1), r => r.RssPerStreamKb - r.NativeHeapPerStreamKb, "lower");
             Row(md, "gateway RSS after fan-out (MiB)", c, n, r => Mib(r.End?.GatewayRssKb), r => r.End?.GatewayRssKb, "lower");
             Row(md, "gateway RSS peak, sampled every 250 ms (MiB)", c, n, r => Mib(r.PeakGatewayRssKb), r => r.PeakGatewayRssKb, "lower");
             Row(md, "gateway PSS with streams (MiB)", c, n, r => Mib(r.Connected?.GatewayPssKb), r => r.Connected?.GatewayPssKb, "lower");
@@ -167,15 +169,19 @@ public static class Report
             Row(md, "machine busy during fan-out (all cores)", c, n, r => Pct(r.MachineBusyPercent), null, "");
             Row(md, "CPU used by anything else on the machine, fan-out (s)", c, n, r => F(r.OtherCpu, 2), null, "");
             Row(md, "system start until ready (s)", c, n, r => F(r.StartSeconds, 1), r => r.StartSeconds, "lower");
+            Row(md, "after the warm-up round, until the gateway idled at steady state (s)", c, n, r => F(r.SteadySeconds, 0), null, "");
             Row(md, "shutdown", c, n, r => r.StopNotes, null, "");
             md.AppendLine();
-            foreach (var profiled in (SystemResult?[])[c, n])
+            var cProfiled = scenario.Profiled.FirstOrDefault(r => r.System == "CowAspire" && r.Error is null);
+            var nProfiled = scenario.Profiled.FirstOrDefault(r => r.System == "nchan" && r.Error is null);
+            ProfileByLayer(md, cProfiled, nProfiled);
+            foreach (var profiled in (SystemResult?[])[cProfiled, nProfiled])
             {
                 if (profiled?.Profile is { } profile)
                 {
-                    md.AppendLine(Inv, $"**Where {profiled.System}'s gateway CPU went** ({profiled.GatewayLabel}; perf, during the fan-out, from its third second):");
+                    md.AppendLine(Inv, $"**Where {profiled.System}'s gateway CPU went** ({profiled.GatewayLabel}; perf, during the fan-out, from its third second, in a run of its own after the measured one):");
                     md.AppendLine();
-                    md.AppendLine(profile);
+                    md.AppendLine(profile.Markdown);
                 }
             }
         }
@@ -225,8 +231,9 @@ public static class Report
               {string.Join(", ", cowAspireEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`"))} (the values of the last scenario: the
               caps are set to twice the scenario's streams, never below their defaults). Nothing else was tuned: the
               Web replicas run with their defaults (Server GC, Kestrel with `MaxStreamsPerConnection` 1000). With
-              `--profile`, CowAspire's processes also get `DOTNET_PerfMapEnabled=1` and `DOTNET_EnableWriteXorExecute=0`
-              (so perf can name JIT-compiled code), in every scenario of that run, not only the profiled ones.
+              `--profile`, the profiled scenario gets one more run of each system under perf, after the measured ones and
+              outside their tables; in it CowAspire's processes also get `DOTNET_PerfMapEnabled=1` and
+              `DOTNET_EnableWriteXorExecute=0` (so perf can name JIT-compiled code).
             * **nginx is set up as a peer should be**: one worker against one replica, one per core against the whole app,
               `reuseport` on the subscriber listener so the kernel spreads connections over the workers (without it one
               worker took all of them in a trial run), `nchan_subscriber_first_message newest` (new subscribers get messages from
@@ -237,7 +244,18 @@ public static class Report
             * **Latency includes the publish request.** It starts before the publish request is sent, so it includes the
               Api's (or nchan publisher's) request handling; "publish request p50" shows that part on its own.
             * **Memory**: VmRSS of .NET processes includes the GC's reserved-but-touched heap and the JIT; nginx's includes
-              the shared-memory pages each worker has touched (counted once per worker; PSS splits them).
+              the shared-memory pages each worker has touched (counted once per worker; PSS splits them). "In malloc's
+              heaps" is the resident part of glibc's heaps (`[heap]` and its 64 MiB thread arenas in `/proc/PID/smaps`):
+              native code's memory, which for a TLS connection is OpenSSL's.
+            * **What bounds CowAspire, by the layers above.** *Memory per stream*: .NET's OpenSSL binding never sets
+              `SSL_MODE_RELEASE_BUFFERS` (nginx does), so each connection keeps OpenSSL's read and write record
+              buffers (~16 KiB each) while idle; Kestrel's HTTP/2 connection keeps an HPACK decoder's buffers and a
+              one-frame header-encoding buffer; pooled pipe blocks and the GC's headroom come on top. None of it has a
+              setting. *CPU per delivery*: the encryption and the kernel's share are about nchan's; the difference is
+              the managed path from one write to the socket (Kestrel's HTTP/2 frame writer and output pipes, the
+              socket transport's send loop, the thread-pool hops between them, the GC and the base library under them).
+              *Warm-up*: .NET's tiered JIT recompiles for a minute or more after start, so the bench waits for the
+              gateway to idle at steady state before it measures (the "until the gateway idled" row).
             """);
         if (nchanConfig is not null)
         {
@@ -346,6 +364,32 @@ public static class Report
     {
         string Of(string system) => scenario.Of(system).Any() ? Cell(string.Join("; ", scenario.Of(system).Select(show))) : "—";
         md.AppendLine(Inv, $"| {metric} | {Of("CowAspire")} | {Of("nchan")} | | |");
+    }
+
+    /// <summary>
+    /// One delivery's CPU by layer, both systems side by side: each layer's share of the profile times the CPU per
+    /// delivery of the same run. The first two layers are what any server pays for an encrypted event on a socket.
+    /// </summary>
+    private static void ProfileByLayer(StringBuilder md, SystemResult? c, SystemResult? n)
+    {
+        if (c?.Profile is not { Layers.Count: > 0 } cp || n?.Profile is not { Layers.Count: > 0 } np)
+        {
+            return;
+        }
+        var cUs = c.CpuPerDeliveryUs(s => s.GatewayCpu);
+        var nUs = n.CpuPerDeliveryUs(s => s.GatewayCpu);
+        md.AppendLine("**One delivery's gateway CPU by layer** (µs: the layer's share of the profile × the run's CPU per delivery, with the profiler running):");
+        md.AppendLine();
+        md.AppendLine("| layer | CowAspire µs | nchan µs | CowAspire / nchan |");
+        md.AppendLine("|---|---:|---:|---:|");
+        foreach (var layer in Profiler.Layers)
+        {
+            var cl = cp.Layers.Where(l => l.Name == layer).Sum(l => l.Percent) / 100 * cUs;
+            var nl = np.Layers.Where(l => l.Name == layer).Sum(l => l.Percent) / 100 * nUs;
+            md.AppendLine(Inv, $"| {layer} | {cl:F1} | {nl:F1} | {(nl > 0.05 ? $"{cl / nl:F2}×" : "—")} |");
+        }
+        md.AppendLine(Inv, $"| all | {cUs:F1} | {nUs:F1} | {cUs / nUs:F2}× |");
+        md.AppendLine();
     }
 
     private static void Row(StringBuilder md, string metric, SystemResult? c, SystemResult? n, Func<SystemResult, string> show,
