@@ -58,7 +58,8 @@ Console.WriteLine($"Open-file limits of this process (children inherit them): so
     var seconds = options.Targets.Sum(t => options.Protocols.Count * options.Streams.Where(n => DescriptorsNeeded(t, n) <= openFiles.Soft)
         .Sum(n => 12 + options.SettleSeconds + options.Seconds + (options.PrimerMessages / options.Rate) + (n / 700.0)))
         * options.Systems.Count * options.Repeat;
-    Console.WriteLine($"{runs} runs, about {seconds / 60:F0} minutes (hard limit {options.MaxDuration.TotalSeconds:F0} s).");
+    Console.WriteLine($"{runs} runs, about {seconds / 60:F0} minutes plus up to {options.SteadyWait.TotalSeconds:F0} s a run waiting for steady state " +
+        $"(hard limit {options.MaxDuration.TotalSeconds:F0} s).");
 }
 
 foreach (var target in options.Targets)
@@ -200,20 +201,19 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
 static int DescriptorsNeeded(Target target, int streams) => (target == Target.App ? 2 * streams : streams) + 500;
 
 // Waits (bounded) until the machine is quiet; returns how busy it was over the last second, in percent.
-// Waits until the gateway process(es) idle below --steady-cpu ms of CPU a second (over 2 s), at most --steady-seconds.
+// Waits until the gateway process(es) idle below --steady-cpu ms of CPU a second in two 5 s windows in a row (the JIT's
+// recompiles come in bursts, so one short quiet window says little), at most --steady-seconds.
 static async Task<double> WaitForSteadyAsync(IReadOnlyList<int> pids, BenchOptions options, CancellationToken cancellationToken)
 {
     var waited = Stopwatch.StartNew();
-    while (waited.Elapsed < options.SteadyWait)
+    var quietWindows = 0;
+    while (quietWindows < 2 && waited.Elapsed < options.SteadyWait)
     {
         var before = ProcStats.CpuSeconds(pids);
         var window = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
         var msPerSecond = (ProcStats.CpuSeconds(pids) - before) * 1000 / window.Elapsed.TotalSeconds;
-        if (msPerSecond < options.SteadyCpuMsPerSecond * pids.Count)
-        {
-            break;
-        }
+        quietWindows = msPerSecond < options.SteadyCpuMsPerSecond * pids.Count ? quietWindows + 1 : 0;
     }
     return waited.Elapsed.TotalSeconds;
 }
