@@ -5,8 +5,8 @@
 # system, loads it and stops it.
 #
 #   bench/run.sh              # the full run: gateway alone and whole app × HTTP/2 and HTTP/1.1 (both over TLS) ×
-#                             # 1k/2k/5k/10k streams, one connection each, 10 events/s for 4 + 12 s (~20 min) → bench/REPORT.md
-#   bench/run.sh --quick      # gateway alone, 200 and 500 streams, both protocols, 5 s each (~2 min)
+#                             # 1k/2k/5k/10k streams, one connection each, 10 events/s for 4 + 12 s at steady state (~45 min) → bench/REPORT.md
+#   bench/run.sh --quick      # gateway alone, 200 and 500 streams, both protocols, 5 s each (~6 min)
 #                             # → bench/out/quick-REPORT.md (git-ignored: a noisy development run, not the report)
 #   bench/run.sh --profile    # plus one perf-profiled run per system at the largest size (--profile-at N), into the report
 #   bench/run.sh --streams 500 --protocols h1   # any CowAspire.Bench argument (bench/run.sh --help lists them)

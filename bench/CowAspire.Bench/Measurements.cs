@@ -148,6 +148,9 @@ public sealed class SystemResult
     public double NativeHeapPerStreamKb => Idle is { } idle && Connected is { } c && Established > 0
         ? (double)(c.GatewayNativeHeapKb - idle.GatewayNativeHeapKb) / Established : double.NaN;
 
+    /// <summary>The rest of it: .NET's GC heap and pools, the runtime's code (nginx: nothing, its pools are malloc's).</summary>
+    public double OtherMemoryPerStreamKb => RssPerStreamKb - NativeHeapPerStreamKb;
+
     public double ConnectCpu(Func<Snapshot, double> cpu) => Idle is { } a && Connected is { } b ? cpu(b) - cpu(a) : double.NaN;
 
     public double PublishCpu(Func<Snapshot, double> cpu) => (Settled ?? Connected) is { } a && End is { } b ? cpu(b) - cpu(a) : double.NaN;

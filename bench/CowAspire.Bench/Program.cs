@@ -200,7 +200,6 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
 // side and the replica's); 500 for everything else a process has open.
 static int DescriptorsNeeded(Target target, int streams) => (target == Target.App ? 2 * streams : streams) + 500;
 
-// Waits (bounded) until the machine is quiet; returns how busy it was over the last second, in percent.
 // Waits until the gateway process(es) idle below --steady-cpu ms of CPU a second in two 5 s windows in a row (the JIT's
 // recompiles come in bursts, so one short quiet window says little), at most --steady-seconds.
 static async Task<double> WaitForSteadyAsync(IReadOnlyList<int> pids, BenchOptions options, CancellationToken cancellationToken)
@@ -218,6 +217,7 @@ static async Task<double> WaitForSteadyAsync(IReadOnlyList<int> pids, BenchOptio
     return waited.Elapsed.TotalSeconds;
 }
 
+// Waits (bounded) until the machine is quiet; returns how busy it was over the last second, in percent.
 static async Task<double> WaitForQuietAsync(BenchOptions options, CancellationToken cancellationToken)
 {
     var waited = Stopwatch.StartNew();
