@@ -158,7 +158,14 @@ internal sealed class FrontDoor : IAsyncDisposable
     /// </summary>
     private async Task<Socket?> ConnectAsync(CancellationToken cancellationToken)
     {
-        var serving = _replicas().Where(r => r.IsServing).ToArray();
+        var replicas = _replicas();
+        var serving = replicas.Where(r => r.IsServing).ToArray();
+        if (serving.Length == 0)
+        {
+            // One replica just died and the other's last probe timed out while it took the first one's clients:
+            // dial what ran healthy in this run before turning the client away with a reset.
+            serving = replicas.Where(r => r.HasServed).ToArray();
+        }
         var first = (int)((uint)Interlocked.Increment(ref _next) % Math.Max(1, serving.Length));
         for (var attempt = 0; attempt < serving.Length; attempt++)
         {

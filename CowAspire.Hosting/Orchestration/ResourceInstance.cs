@@ -85,6 +85,12 @@ internal sealed class ResourceInstance
     /// </summary>
     public bool IsServing => State == KnownResourceStates.Running && (Health == HealthStatus.Healthy || (_wasHealthy && _answers));
 
+    /// <summary>
+    /// Runs and was healthy in this run, whatever its last probe said: what the front door falls back on when no
+    /// replica is serving, since a probe that timed out on busy cores says less than a reset says to a client.
+    /// </summary>
+    public bool HasServed => State == KnownResourceStates.Running && _wasHealthy;
+
     /// <summary>Sets the ports this replica listens on, per endpoint name, before it first starts.</summary>
     internal void AssignPorts(IReadOnlyDictionary<string, int> ports) => Ports = ports;
 
