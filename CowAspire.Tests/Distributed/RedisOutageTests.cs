@@ -141,6 +141,7 @@ public sealed class RedisOutageTests : IDisposable
             using var response = await client.PostAsJsonAsync("/quotes", new { text }, Cancellation);
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable && DateTimeOffset.UtcNow < deadline)
             {
+                // The wait the answer's Retry-After asks for, as a well-behaved client keeps it; the deadline bounds the loop.
                 await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), Cancellation);
                 continue;
             }

@@ -23,6 +23,7 @@ public static class Quotes
             if (response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests
                 && DateTimeOffset.UtcNow < deadline)
             {
+                // The wait the answer's Retry-After asks for, as a well-behaved client keeps it; the deadline bounds the loop.
                 await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
                 continue;
             }
