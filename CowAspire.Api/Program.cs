@@ -4,7 +4,7 @@ using CowAspire.ServiceDefaults.Redis;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
+builder.AddRedisConnection("redis");
 builder.AddQuotes();
 
 var app = builder.Build();

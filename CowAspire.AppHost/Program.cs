@@ -1,20 +1,27 @@
+using CowAspire.AppHost.Lifecycle;
+using CowAspire.AppHost.Redis;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-builder.AddKubernetesEnvironment("k8s");
-
-var redis = builder.AddRedis("redis");
+var redis = builder.AddCowAspireRedis("redis")
+    .WithRestartOnCrash();
 
 var api = builder.AddProject<Projects.CowAspire_Api>("api")
     .WithHttpHealthCheck("/health")
     .WithReference(redis)
-    .WaitFor(redis);
+    .WaitFor(redis)
+    .WithRestartOnCrash();
 
 builder.AddProject<Projects.CowAspire_Web>("web")
     .WithReplicas(2)
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health")
+    // Probed over plain HTTP: the AppHost does not trust the development certificate the https endpoint serves.
+    .WithHttpHealthCheck("/health", endpointName: "http")
     .WithReference(redis)
     .WithReference(api)
-    .WaitFor(api);
+    .WaitFor(api)
+    .WithRestartOnCrash();
 
-builder.Build().Run();
+builder.AddReadyLine();
+
+return builder.Build().RunAfterPreflight();

@@ -7,7 +7,7 @@ using CowAspire.Web.Streaming;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
+builder.AddRedisConnection("redis");
 builder.AddStreaming();
 builder.AddQuoteForwarding();
 builder.AddLimits();

@@ -1,4 +1,5 @@
 using CowAspire.Api.Limits;
+using CowAspire.ServiceDefaults.Limits;
 
 namespace CowAspire.Api.Quotes;
 
@@ -15,6 +16,8 @@ internal static class QuotesExtensions
             .BindConfiguration(ApiLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // POST /quotes's limit (RequireSharedRateLimit) draws from this bucket, shared with every process through Redis.
+        builder.Services.AddSingleton<RedisTokenBucket>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QuoteCatalog>();

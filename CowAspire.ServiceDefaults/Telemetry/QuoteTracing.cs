@@ -41,18 +41,6 @@ public static class QuoteTracing
         return activity;
     }
 
-    /// <summary>
-    /// A client span around one Redis call (the StackExchange.Redis instrumentation package is not available here),
-    /// named and tagged by OpenTelemetry's database conventions.
-    /// </summary>
-    public static Activity? StartRedisCommand(string operation)
-    {
-        var activity = Source.StartActivity(operation, ActivityKind.Client);
-        activity?.SetTag("db.system.name", "redis");
-        activity?.SetTag("db.operation.name", operation);
-        return activity;
-    }
-
     /// <summary>Marks a span failed with the exception's message (OpenTelemetry's error status), for the dashboard's error filters.</summary>
     public static void Failed(this Activity? activity, Exception exception)
     {

@@ -28,10 +28,12 @@ public static class TelemetryExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(SourceName)
                 .DropPerBlockMemoryPoolInstruments())
+            // Redis command spans come from Aspire's AddRedisClient, which adds its instrumentation and source itself.
             .WithTracing(tracing => tracing
                 .AddSource(SourceName)
                 .AddAspNetCoreInstrumentation(options => options.Filter = IsNotHealthProbe)
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .ConfigureSampler((_, sampler) => new RedisCommandSampler(sampler)));
 
         // Exported only where the AppHost (or an operator) names a collector, as Aspire does.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -16,6 +16,8 @@ internal static class LimitsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<StreamAdmission>();
+        // The quote limit (RequireQuoteRateLimit) draws from this bucket, shared with every replica through Redis.
+        builder.Services.AddSingleton<RedisTokenBucket>();
         return builder;
     }
 

@@ -1,40 +1,9 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
 namespace CowAspire.ServiceDefaults.Redis;
 
-public static class RedisClientExtensions
-{
-    /// <summary>
-    /// Registers the one <see cref="IConnectionMultiplexer"/> of the process from <c>ConnectionStrings:{connectionName}</c>
-    /// (Aspire's convention), with a readiness check that PINGs it.
-    /// </summary>
-    public static TBuilder AddRedisClient<TBuilder>(this TBuilder builder, string connectionName) where TBuilder : IHostApplicationBuilder
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
-
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException(
-                $"ConnectionStrings:{connectionName} is not set. Start the service through the AppHost, or set ConnectionStrings__{connectionName}.");
-
-        var options = ConfigurationOptions.Parse(connectionString);
-        // Start even while Redis is down and keep retrying: health reports it, callers see 503s, nothing crashes.
-        options.AbortOnConnectFail = false;
-        // While disconnected, fail commands at once rather than queue them: callers answer 503 instead of hanging.
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ClientName ??= builder.Environment.ApplicationName;
-
-        builder.Services.AddSingleton(_ => TracedRedis.Wrap(ConnectionMultiplexer.Connect(options)));
-        builder.Services.AddSingleton<Limits.RedisTokenBucket>();
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
-        return builder;
-    }
-}
-
+/// <summary>Readiness: Redis answers PING and has room to write.</summary>
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
     // PING still answers when Redis is full, so health also asks how full: past maxmemory it refuses every write.
