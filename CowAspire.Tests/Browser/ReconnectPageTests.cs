@@ -16,17 +16,18 @@ public sealed class ReconnectPageTests(FaultAppFixture fixture, BrowserFixture b
     public async Task LiveFeedKeepsEveryQuoteAcrossAKilledReplica()
     {
         var app = fixture.App;
-        // The page's one HTTP/2 connection goes to web-0: web-1 is stopped while it loads, then started again.
-        Assert.True((await app.ResourceCommands.ExecuteCommandAsync("web-1", KnownResourceCommands.StopCommand, Cancellation)).Success);
+        var (first, second) = (Replicas.Of(app, "web")[0], Replicas.Of(app, "web")[1]);
+        // The page's one HTTP/2 connection goes to the first replica: the second is stopped while it loads, then started again.
+        Assert.True((await app.ResourceCommands.ExecuteCommandAsync(second, KnownResourceCommands.StopCommand, Cancellation)).Success);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(fixture.App.GetEndpoint("web", "https").ToString());
         await Assertions.Expect(page.Locator("#live .quote")).Not.ToHaveCountAsync(0, new() { Timeout = 30_000 });
-        Assert.True((await app.ResourceCommands.ExecuteCommandAsync("web-1", KnownResourceCommands.StartCommand, Cancellation)).Success);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("web-1", Waits.Within());
+        Assert.True((await app.ResourceCommands.ExecuteCommandAsync(second, KnownResourceCommands.StartCommand, Cancellation)).Success);
+        await app.WaitForHealthyAsync(second);
 
         var beforeKill = (await LiveIdsAsync(page)).Max();
-        Replicas.Kill(app, "web-0");
-        await app.ResourceNotifications.WaitForResourceAsync("web-0", KnownResourceStates.Exited, Waits.Within());
+        Replicas.Kill(app, first);
+        await app.WaitForStateAsync(first, KnownResourceStates.Exited);
         var marker = await Quotes.PublishAsync(fixture.App, "Did the page miss me?", Cancellation);
 
         await Assertions.Expect(page.Locator($"#live .quote[data-quote-id='{marker}']")).ToBeVisibleAsync(new() { Timeout = 60_000 });
@@ -34,7 +35,7 @@ public sealed class ReconnectPageTests(FaultAppFixture fixture, BrowserFixture b
         output.WriteLine($"Last quote before the kill: {beforeKill}; on the page after: {string.Join(",", ids)}");
         Assert.True(ids[0] <= beforeKill + 1, $"The page lost the quotes right after {beforeKill}: it starts at {ids[0]}.");
         Quotes.AssertConsecutive(ids, "the page's live feed");
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("web-0", Waits.Within());
+        await app.WaitForHealthyAsync(first);
     }
 
     private static async Task<IReadOnlyList<long>> LiveIdsAsync(IPage page) =>

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using CowAspire.Dashboard;
 using CowAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,25 +23,26 @@ public sealed class FaultTests : IDisposable
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task KilledReplicaIsRestartedWhileTheFrontDoorServesAndClientsMissNothing()
+    public async Task KilledReplicaIsRestartedWhileTheProxyServesAndClientsMissNothing()
     {
         var clients = await ConnectClientsAsync(50);
         var app = _fixture.App;
-        var oldPid = Replicas.Pid(app, "web-0");
+        var first = Replicas.Of(app, "web")[0];
+        var oldPid = Replicas.Pid(app, first);
 
-        Replicas.Kill(app, "web-0");
-        await app.ResourceNotifications.WaitForResourceAsync("web-0", KnownResourceStates.Exited, Waits.Within());
+        Replicas.Kill(app, first);
+        await app.WaitForStateAsync(first, KnownResourceStates.Exited);
         for (var i = 0; i < 10; i++)
         {
             using var fresh = _fixture.App.CreateHttpClient("web", "https");
             using var health = await fresh.GetAsync("/health", Cancellation);
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("web-0", Waits.Within());
+        await app.WaitForHealthyAsync(first);
 
-        Assert.NotEqual(oldPid, Replicas.Pid(app, "web-0"));
-        Assert.True(Replicas.Restarts(app, "web-0") >= 1);
-        await AssertEveryClientGetsEverythingAsync(clients, "after web-0 was killed");
+        Assert.NotEqual(oldPid, Replicas.Pid(app, first));
+        Assert.True(Replicas.Restarts(app, first) >= 1);
+        await AssertEveryClientGetsEverythingAsync(clients, "after a replica was killed");
     }
 
     [Fact]
@@ -51,14 +50,15 @@ public sealed class FaultTests : IDisposable
     {
         var clients = await ConnectClientsAsync(50);
 
-        var stopped = await _fixture.App.ResourceCommands.ExecuteCommandAsync("web-1", KnownResourceCommands.StopCommand, Cancellation);
-        Assert.True(stopped.Success, stopped.ErrorMessage);
-        Assert.Equal(KnownResourceStates.Finished, Replicas.Snapshot(_fixture.App, "web-1").State?.Text);
-        await AssertEveryClientGetsEverythingAsync(clients, "after web-1 stopped");
+        var second = Replicas.Of(_fixture.App, "web")[1];
 
-        var started = await _fixture.App.ResourceCommands.ExecuteCommandAsync("web-1", KnownResourceCommands.StartCommand, Cancellation);
-        Assert.True(started.Success, started.ErrorMessage);
-        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("web-1", Waits.Within());
+        var stopped = await _fixture.App.ResourceCommands.ExecuteCommandAsync(second, KnownResourceCommands.StopCommand, Cancellation);
+        Assert.True(stopped.Success, stopped.Message);
+        await AssertEveryClientGetsEverythingAsync(clients, "after a replica stopped");
+
+        var started = await _fixture.App.ResourceCommands.ExecuteCommandAsync(second, KnownResourceCommands.StartCommand, Cancellation);
+        Assert.True(started.Success, started.Message);
+        await _fixture.App.WaitForHealthyAsync(second);
     }
 
     [Fact]
@@ -67,10 +67,11 @@ public sealed class FaultTests : IDisposable
         var clients = await ConnectClientsAsync(20);
         var before = await Quotes.PublishAsync(_fixture.App, "Before Redis went away.", Cancellation);
 
-        Replicas.Kill(_fixture.App, "redis");
-        await _fixture.App.ResourceNotifications.WaitForResourceAsync("redis", KnownResourceStates.Exited, Waits.Within());
-        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", Waits.Within());
-        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("api", Waits.Within());
+        var redis = Replicas.Only(_fixture.App, "redis");
+        Replicas.Kill(_fixture.App, redis);
+        await _fixture.App.WaitForStateAsync(redis, KnownResourceStates.Exited);
+        await _fixture.App.WaitForHealthyAsync(redis);
+        await _fixture.App.WaitForHealthyAsync("api");
         var after = await Quotes.PublishAsync(_fixture.App, "After Redis came back.", Cancellation);
 
         Assert.True(after > before, $"Ids went back after the restart: {before} then {after}.");
@@ -78,18 +79,17 @@ public sealed class FaultTests : IDisposable
     }
 
     [Fact]
-    public async Task RedisStoppedLeavesThePageServingThroughTheFrontDoor()
+    public async Task RedisStoppedLeavesThePageServingThroughDcpsProxy()
     {
         var app = _fixture.App;
         var stopped = await app.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand, Cancellation);
-        Assert.True(stopped.Success, stopped.ErrorMessage);
+        Assert.True(stopped.Success, stopped.Message);
         try
         {
             // Health says what is wrong (Redis is away) ...
-            await app.ResourceNotifications.WaitForResourceAsync("web",
-                e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, Waits.Within());
+            await app.WaitForHealthAsync("web", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy);
 
-            // ... but replicas that answer keep their place behind the front door: new connections still get the page.
+            // ... but replicas that answer keep their place behind DCP's proxy: new connections still get the page.
             for (var i = 0; i < 6; i++)
             {
                 using var fresh = new HttpClient(TestHttp.CreateHandler()) { BaseAddress = app.GetEndpoint("web", "https") };
@@ -100,61 +100,28 @@ public sealed class FaultTests : IDisposable
         finally
         {
             var started = await app.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, Cancellation);
-            Assert.True(started.Success, started.ErrorMessage);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", Waits.Within());
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("api", Waits.Within());
+            Assert.True(started.Success, started.Message);
+            await app.WaitForHealthyAsync("web");
+            await app.WaitForHealthyAsync("api");
         }
     }
 
     [Fact]
-    public async Task DashboardApiStopsAndStartsAReplicaAndRefusesWithoutTheToken()
+    public async Task RestartCommandRestartsAReplicaWhileTheOtherServes()
     {
-        var dashboard = _fixture.App.Services.GetRequiredService<DashboardInfo>();
-        using var anonymous = new HttpClient { BaseAddress = new Uri(dashboard.BaseUrl) };
-        using var api = new HttpClient { BaseAddress = new Uri(dashboard.BaseUrl) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", dashboard.Token);
+        var app = _fixture.App;
+        var second = Replicas.Of(app, "web")[1];
+        var oldPid = Replicas.Pid(app, second);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/resources", Cancellation)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/", Cancellation)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/resources/web-1/stop", null, Cancellation)).StatusCode);
-        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-token");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/resources", Cancellation)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/login?t=wrong", Cancellation)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync("/api/resources/nobody/stop", null, Cancellation)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsync("/api/resources/web-1/explode", null, Cancellation)).StatusCode);
-
-        using (var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/resources/web-1/stop"))
-        {
-            // The login cookie alone, from a page on another loopback port: refused, nothing stops.
-            foreign.Headers.Add("Cookie", $"cowaspire_dashboard={dashboard.Token}");
-            foreign.Headers.Add("Origin", "http://127.0.0.1:1");
-            Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.SendAsync(foreign, Cancellation)).StatusCode);
-            Assert.Equal(KnownResourceStates.Running, Replicas.Snapshot(_fixture.App, "web-1").State?.Text);
-        }
-
-        using var stopped = await api.PostAsync("/api/resources/web-1/stop", null, Cancellation);
-        Assert.Equal(HttpStatusCode.Accepted, stopped.StatusCode);
-        Assert.Contains("\"state\":\"Finished\"", await stopped.Content.ReadAsStringAsync(Cancellation));
+        var restarted = await app.ResourceCommands.ExecuteCommandAsync(second, KnownResourceCommands.RestartCommand, Cancellation);
+        Assert.True(restarted.Success, restarted.Message);
         for (var i = 0; i < 6; i++)
         {
-            using var fresh = _fixture.App.CreateHttpClient("web", "https");
+            using var fresh = app.CreateHttpClient("web", "https");
             Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/health", Cancellation)).StatusCode);
         }
-        Assert.Equal(KnownResourceStates.Running, Replicas.Snapshot(_fixture.App, "web-0").State?.Text);
-
-        using var started = await api.PostAsync("/api/resources/web-1/start", null, Cancellation);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("web-1", Waits.Within());
-
-        var restarts = Replicas.Restarts(_fixture.App, "web-1");
-        using var restarted = await api.PostAsync("/api/resources/web-1/restart", null, Cancellation);
-        Assert.Equal(HttpStatusCode.Accepted, restarted.StatusCode);
-        await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("web-1", Waits.Within());
-        Assert.Equal(restarts + 1, Replicas.Restarts(_fixture.App, "web-1"));
-
-        using var logs = await api.GetAsync("/api/resources/web-1/logs?last=500", Cancellation);
-        Assert.Contains("Now listening on", await logs.Content.ReadAsStringAsync(Cancellation));
-        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/api/resources/web-1/logs?last=0", Cancellation)).StatusCode);
+        await app.WaitForHealthyAsync(second);
+        Assert.NotEqual(oldPid, Replicas.Pid(app, second));
     }
 
     private async Task<List<ResumingClient>> ConnectClientsAsync(int count)

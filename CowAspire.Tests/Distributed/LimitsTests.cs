@@ -28,7 +28,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : OwnAppTest(output)
     public async Task StreamsOverTheCapsAreToldToRetryInA200EventStream()
     {
         // Straight to one replica: the caps are per gateway process. Two loopback addresses stand for two clients.
-        var replica = Replicas.Endpoint(App, "web-0", "https");
+        var replica = Replicas.Endpoint(App, Replicas.Of(App, "web")[0], "https");
         using var first = ClientFrom(IPAddress.Parse("127.0.0.1"), replica);
         using var second = ClientFrom(IPAddress.Parse("127.0.0.2"), replica);
         var open = new List<EventStream>();
@@ -56,7 +56,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : OwnAppTest(output)
     public async Task QuotesOverTheRateLimitAreRefusedWithRetryAfterAndNothingAcceptedIsLost()
     {
         // One replica (the limit is per gateway process), ten quotes at once against a burst of three.
-        var replica = Replicas.Endpoint(App, "web-0", "https");
+        var replica = Replicas.Endpoint(App, Replicas.Of(App, "web")[0], "https");
         using var web = ClientFrom(IPAddress.Loopback, replica);
         (await web.GetAsync("/health", Cancellation)).Dispose();
 

@@ -112,7 +112,7 @@ public sealed class RedisOutageTests : IDisposable
     {
         foreach (var resource in new[] { "redis", "api", "web" })
         {
-            await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, Waits.Within());
+            await _fixture.App.WaitForHealthyAsync(resource);
         }
     }
 

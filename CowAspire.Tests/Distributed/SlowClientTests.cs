@@ -27,19 +27,19 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
         _app = await AppFixture.StartAsync(_logs, Cancellation, builder =>
         {
             builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Quotes__PublishInterval", "00:00:00.010");
-            builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Streaming__ClientQueueCapacity", $"{QueueCapacity}");
+            builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Streaming__ClientQueueCapacity", QueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
     }
 
     [Fact]
     public async Task ClientThatStopsReadingIsCutOffWhileItsNeighbourMissesNothing()
     {
-        var replica = Replicas.Endpoint(_app, "web-0", "https");
+        var replica = Replicas.Endpoint(_app, Replicas.Of(_app, "web")[0], "https");
         using var neighbourClient = ReplicaClient(replica);
         using var stalledClient = ReplicaClient(replica);
         await using var neighbour = await EventStream.OpenAsync(neighbourClient, "/events", Cancellation);
         var neighbourReads = neighbour.ReadUntilAsync(_ => neighbour.QuoteIds.Count() >= 500, Cancellation, TimeSpan.FromSeconds(60));
-        var cutOff = WaitForLogAsync(_app, "web-0", $"fell {QueueCapacity} events behind");
+        var cutOff = WaitForLogAsync(_app, Replicas.Of(_app, "web")[0], $"fell {QueueCapacity} events behind");
 
         // An HTTP/2 stream whose body is never read: once its flow-control window (64 KiB) and Kestrel's buffer are
         // full, the gateway cannot write to it, and its queue fills.
@@ -48,7 +48,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
 
         await cutOff.WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
         output.WriteLine($"The stalled client was cut off {clock.ElapsedMilliseconds} ms after it connected.");
-        var rss = ResidentBytes(Replicas.Pid(_app, "web-0")!.Value);
+        var rss = ResidentBytes(Replicas.Pid(_app, Replicas.Of(_app, "web")[0])!.Value);
         output.WriteLine($"web-0 resident memory with a stalled client: {rss / (1024 * 1024)} MiB");
 
         await neighbourReads;

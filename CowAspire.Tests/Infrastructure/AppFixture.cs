@@ -52,8 +52,14 @@ public class AppFixture : IAsyncLifetime
         var app = await appHost.BuildAsync(cancellationToken);
         try
         {
-            await app.StartAsync(cancellationToken);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", Waits.Within());
+            using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            starting.CancelAfter(TestTimeouts.AppStart);
+            await app.StartAsync(starting.Token);
+            await Replicas.CollectAsync(app, starting.Token);
+            foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(r => r is ProjectResource or ExecutableResource))
+            {
+                await app.WaitForHealthyAsync(resource.Name, TestTimeouts.AppStart);
+            }
             return app;
         }
         catch

@@ -9,14 +9,14 @@ public static class HostileFaults
     public static async Task StopRedisAsync(DistributedApplication app)
     {
         var result = await app.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
-        Assert.True(result.Success, result.ErrorMessage);
+        Assert.True(result.Success, result.Message);
     }
 
     public static async Task StartRedisAsync(DistributedApplication app, CancellationToken cancellationToken)
     {
         var result = await app.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, cancellationToken);
-        Assert.True(result.Success, result.ErrorMessage);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("redis", Waits.Within());
+        Assert.True(result.Success, result.Message);
+        await app.WaitForHealthyAsync("redis");
     }
 
     /// <summary>Where each replica of <paramref name="resource"/> itself listens, past the front door.</summary>

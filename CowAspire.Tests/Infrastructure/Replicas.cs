@@ -1,34 +1,70 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace CowAspire.Tests.Infrastructure;
 
 /// <summary>
-/// What the fault tests need and Aspire's API has no verb for, in one place: a replica's process killed as a crash
-/// would kill it, its own address past the front door, and the facts of its snapshot. Everything else the tests do
-/// goes through Aspire's own services (ResourceNotifications, ResourceCommands, ResourceLoggerService).
+/// What the fault tests need and Aspire's API has no verb for, in one place: a resource's instance ids (DCP names
+/// replicas <c>web-xxxxxxxx</c>), a replica's process killed as a crash would kill it, its own address past DCP's proxy,
+/// and the facts of its snapshot. Everything else goes through Aspire's own services (ResourceNotifications,
+/// ResourceCommands, ResourceLoggerService).
 /// </summary>
 public static class Replicas
 {
-    /// <summary>The instance ids of a resource: its name, or <c>{name}-{n}</c> per replica.</summary>
-    public static IReadOnlyList<string> Of(DistributedApplication app, string resourceName)
+    private static readonly ConditionalWeakTable<DistributedApplication, ConcurrentDictionary<string, string[]>> s_instances = [];
+
+    /// <summary>Learns every resource's instance ids once the app has started: each resource publishes its first state by then.</summary>
+    public static async Task CollectAsync(DistributedApplication app, CancellationToken cancellationToken)
     {
-        var resource = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
-        var count = resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
-        return count == 1 ? [resourceName] : [.. Enumerable.Range(0, count).Select(i => $"{resourceName}-{i}")];
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var expected = model.Resources.Where(r => r is ProjectResource or ExecutableResource)
+            .ToDictionary(r => r.Name, r => r.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1);
+        var seen = expected.Keys.ToDictionary(name => name, _ => new SortedSet<string>(StringComparer.Ordinal));
+        await foreach (var change in app.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            if (seen.TryGetValue(change.Resource.Name, out var ids))
+            {
+                ids.Add(change.ResourceId);
+            }
+            if (seen.All(s => s.Value.Count >= expected[s.Key]))
+            {
+                break;
+            }
+        }
+        s_instances.AddOrUpdate(app, new(seen.ToDictionary(s => s.Key, s => s.Value.ToArray())));
     }
 
+    /// <summary>The instance ids of a resource, in a stable order: one per replica.</summary>
+    public static IReadOnlyList<string> Of(DistributedApplication app, string resourceName) =>
+        s_instances.TryGetValue(app, out var instances) && instances.TryGetValue(resourceName, out var ids)
+            ? ids
+            : throw new InvalidOperationException($"No resource is named '{resourceName}'.");
+
+    /// <summary>The one instance of a resource that has no replicas.</summary>
+    public static string Only(DistributedApplication app, string resourceName) => Of(app, resourceName).Single();
+
     public static CustomResourceSnapshot Snapshot(DistributedApplication app, string resourceId) =>
-        app.ResourceNotifications.TryGetCurrentState(resourceId, out var e) && e is not null
+        app.ResourceNotifications.TryGetCurrentState(resourceId, out var e)
             ? e.Snapshot
             : throw new InvalidOperationException($"No resource instance is named '{resourceId}'.");
 
-    public static int? Pid(DistributedApplication app, string resourceId) => Property<int?>(app, resourceId, "executable.pid");
+    /// <summary>
+    /// The process that serves: for an executable, the one DCP started; for a project, the service under the
+    /// <c>dotnet run</c> that DCP started (Aspire runs projects through it).
+    /// </summary>
+    public static int? Pid(DistributedApplication app, string resourceId)
+    {
+        if (Property<int?>(app, resourceId, "executable.pid") is not { } pid)
+        {
+            return null;
+        }
+        return Snapshot(app, resourceId).ResourceType == "Project" ? ChildOf(pid) ?? pid : pid;
+    }
 
     public static int Restarts(DistributedApplication app, string resourceId) => Property<int>(app, resourceId, "resource.restartCount");
 
-    public static string? Message(DistributedApplication app, string resourceId) => Property<string>(app, resourceId, "resource.stateMessage");
-
-    /// <summary>SIGKILL, as a crash would: the AppHost sees an unexpected exit and restarts it.</summary>
+    /// <summary>SIGKILL, as a crash would: the AppHost sees an unexpected exit and starts it again.</summary>
     public static void Kill(DistributedApplication app, string resourceId)
     {
         var pid = Pid(app, resourceId) ?? throw new InvalidOperationException($"'{resourceId}' has no process to kill.");
@@ -36,10 +72,23 @@ public static class Replicas
         process.Kill();
     }
 
-    /// <summary>Where the replica itself listens on <paramref name="endpointName"/>, past the front door.</summary>
-    public static Uri Endpoint(DistributedApplication app, string resourceId, string endpointName) =>
-        new(Snapshot(app, resourceId).Urls.Single(u => u.IsInternal && u.Name == endpointName).Url);
+    /// <summary>Where the replica itself listens on <paramref name="endpointName"/>, past DCP's proxy.</summary>
+    public static Uri Endpoint(DistributedApplication app, string resourceId, string endpointName)
+    {
+        var variable = $"Kestrel__Endpoints__{endpointName}__Url";
+        var url = Snapshot(app, resourceId).EnvironmentVariables.FirstOrDefault(e => e.Name == variable)?.Value
+            ?? throw new InvalidOperationException($"'{resourceId}' has no {variable}.");
+        return new Uri(url);
+    }
 
     private static T? Property<T>(DistributedApplication app, string resourceId, string name) =>
         Snapshot(app, resourceId).Properties.FirstOrDefault(p => p.Name == name)?.Value is T value ? value : default;
+
+    private static int? ChildOf(int pid)
+    {
+        var children = $"/proc/{pid}/task/{pid}/children";
+        return File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..]
+            ? int.Parse(first, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
 }
