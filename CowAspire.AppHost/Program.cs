@@ -1,7 +1,10 @@
+using CowAspire.AppHost.Kubernetes;
 using CowAspire.AppHost.Lifecycle;
 using CowAspire.AppHost.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+builder.AddKubernetesManifests("k8s");
 
 var redis = builder.AddCowAspireRedis("redis")
     .WithRestartOnCrash();

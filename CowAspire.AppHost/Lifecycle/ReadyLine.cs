@@ -40,7 +40,6 @@ internal sealed class ReadyLine(
         {
             await foreach (var change in notifications.WatchAsync(stopping))
             {
-                Console.Error.WriteLine($"DEBUG {DateTime.Now:HH:mm:ss.fff} {change.ResourceId} {change.Snapshot.State?.Text} {change.Snapshot.HealthStatus}");
                 if (change.Snapshot.IsHidden)
                 {
                     hidden.Add(change.Resource);

@@ -21,7 +21,7 @@ public class AppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await StartAsync(Logs, TestContext.Current.CancellationToken, Configure);
+        _app = await StartAsync(Logs, TestContext.Current.CancellationToken, Configure, dashboard: WithDashboard);
     }
 
     /// <summary>What a fixture of its own changes in the model (more environment, say).</summary>
@@ -29,14 +29,28 @@ public class AppFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Whether this fixture's app runs Aspire's dashboard (the telemetry tests read it); off, an app starts faster.</summary>
+    protected virtual bool WithDashboard => false;
+
     /// <summary>Starts a fresh app from the AppHost's model, with the test settings, and waits until it serves.</summary>
     /// <param name="configure">Changes to the model for one test's app (more environment, say).</param>
     /// <param name="args">The AppHost's arguments, as on its command line (<c>--Redis:Sentinel:Enabled=true</c>).</param>
+    /// <param name="dashboard">Runs Aspire's dashboard too, on ports of its own, so that apps started side by side do not collide.</param>
     public static async Task<DistributedApplication> StartAsync(
-        ResourceLogSink logs, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null, string[]? args = null)
+        ResourceLogSink logs, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null, string[]? args = null,
+        bool dashboard = false)
     {
+        string[] dashboardArgs = dashboard
+            ?
+            [
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}",
+                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+            ]
+            : [];
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(
-            args ?? [], (options, _) => options.DisableDashboard = false, cancellationToken);
+            [.. args ?? [], .. dashboardArgs], (options, _) => options.DisableDashboard = !dashboard, cancellationToken);
         logs.AddTo(appHost.Services);
         TestHttp.ConfigureDefaults(appHost.Services);
         appHost.CreateResourceBuilder<ProjectResource>("api")
@@ -56,9 +70,9 @@ public class AppFixture : IAsyncLifetime
             starting.CancelAfter(TestTimeouts.AppStart);
             await app.StartAsync(starting.Token);
             await Replicas.CollectAsync(app, starting.Token);
-            foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(r => r is ProjectResource or ExecutableResource))
+            foreach (var resource in Replicas.Names(app))
             {
-                await app.WaitForHealthyAsync(resource.Name, TestTimeouts.AppStart);
+                await app.WaitForHealthyAsync(resource, TestTimeouts.AppStart);
             }
             return app;
         }
@@ -67,6 +81,13 @@ public class AppFixture : IAsyncLifetime
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public IReadOnlyList<string> WebReplicas => Replicas.Of(App, "web");

@@ -23,7 +23,12 @@ public static class Replicas
         var seen = expected.Keys.ToDictionary(name => name, _ => new SortedSet<string>(StringComparer.Ordinal));
         await foreach (var change in app.ResourceNotifications.WatchAsync(cancellationToken))
         {
-            if (seen.TryGetValue(change.Resource.Name, out var ids))
+            if (change.Snapshot.IsHidden)
+            {
+                // Aspire's own helpers (a project's rebuilder) are hidden and never start unless asked.
+                seen.Remove(change.Resource.Name);
+            }
+            else if (seen.TryGetValue(change.Resource.Name, out var ids))
             {
                 ids.Add(change.ResourceId);
             }
@@ -34,6 +39,10 @@ public static class Replicas
         }
         s_instances.AddOrUpdate(app, new(seen.ToDictionary(s => s.Key, s => s.Value.ToArray())));
     }
+
+    /// <summary>The resources that run as processes (not Aspire's hidden helpers).</summary>
+    public static IEnumerable<string> Names(DistributedApplication app) =>
+        s_instances.TryGetValue(app, out var instances) ? instances.Keys : [];
 
     /// <summary>The instance ids of a resource, in a stable order: one per replica.</summary>
     public static IReadOnlyList<string> Of(DistributedApplication app, string resourceName) =>
