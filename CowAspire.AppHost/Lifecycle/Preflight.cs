@@ -20,7 +20,9 @@ public static class Preflight
     public static int RunAfterPreflight(this DistributedApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var problem = FindProblem(app.Services.GetRequiredService<DistributedApplicationModel>(), app.Services.GetRequiredService<IConfiguration>());
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var configuration = app.Services.GetRequiredService<IConfiguration>();
+        var problem = PortOverrides.Apply(model, configuration) ?? FindProblem(model, configuration);
         if (problem is not null)
         {
             Console.Error.WriteLine($"CowAspire cannot start: {problem}");
@@ -32,6 +34,8 @@ public static class Preflight
 
     private static string? FindProblem(DistributedApplicationModel model, IConfiguration configuration)
     {
+        // With random ports DCP puts every proxied endpoint on a free port, whatever port it names.
+        var randomized = configuration.GetValue<bool>("DcpPublisher:RandomizePorts");
         foreach (var resource in model.Resources)
         {
             if (resource is ExecutableResource executable && !CommandExists(executable.Command))
@@ -43,19 +47,28 @@ public static class Preflight
             {
                 return $"{resource.Name} serves HTTPS with the ASP.NET Core development certificate, and this user has none: run 'dotnet dev-certs https'.";
             }
-            foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.Port is not null))
+            foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.Port is not null && !(randomized && e.IsProxied)))
             {
                 if (PortTaken(endpoint.Port!.Value))
                 {
-                    return $"{resource.Name}: port {endpoint.Port} ({endpoint.Name}) is in use by another process; stop it, or run with another port.";
+                    return $"{resource.Name}: port {endpoint.Port} ({endpoint.Name}) is in use by another process; stop it, or run with another port: "
+                        + $"{PortOverrides.Key(resource, endpoint)}=<port> (0 for a free one).";
                 }
             }
         }
-        foreach (var url in (configuration["ASPNETCORE_URLS"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        // The dashboard's addresses (the launch profile's, or the environment's), and the AppHost's resource service.
+        foreach (var (key, what) in (ReadOnlySpan<(string, string)>)[
+            ("ASPNETCORE_URLS", "the dashboard's"),
+            ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "the dashboard's OTLP/gRPC"),
+            ("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "the dashboard's OTLP/HTTP"),
+            ("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", "the AppHost's resource service")])
         {
-            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && PortTaken(uri.Port))
+            foreach (var url in (configuration[key] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
-                return $"the dashboard's port {uri.Port} ({url}) is in use by another process; stop it, or set ASPNETCORE_URLS.";
+                if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Port > 0 && PortTaken(uri.Port))
+                {
+                    return $"{what} port {uri.Port} ({url}) is in use by another process; stop it, or set {key} (the launch profile sets it).";
+                }
             }
         }
         return null;

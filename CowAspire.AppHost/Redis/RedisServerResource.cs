@@ -29,5 +29,6 @@ public sealed class RedisServerResource(string name, string command, string work
         _ => ReferenceExpression.Create($"{HostAndPort(PrimaryEndpoint)},password={PasswordParameter}"),
     };
 
-    private static EndpointReferenceExpression HostAndPort(EndpointReference endpoint) => endpoint.Property(EndpointProperty.HostAndPort);
+    /// <summary>The address the node binds (Aspire would say <c>localhost</c>, which may resolve to ::1 first).</summary>
+    private static ReferenceExpression HostAndPort(EndpointReference endpoint) => ReferenceExpression.Create($"127.0.0.1:{endpoint.Property(EndpointProperty.Port)}");
 }

@@ -1,22 +1,26 @@
+using System.Runtime.CompilerServices;
+
 namespace CowAspire.AppHost.Redis;
 
 /// <summary>
-/// Where a node keeps its data and configuration: a directory of this AppHost run under the temporary folder, outside
-/// the repository, removed when the AppHost stops. A new run is a new Redis (and so a new epoch for the quote ids).
+/// Where a node keeps its data and configuration: a directory of this app under the temporary folder, outside the
+/// repository, removed when the process exits. A new app is a new Redis (and so a new epoch for the quote ids); apps
+/// built side by side in one process (tests) each have their own.
 /// </summary>
 internal static class RunDirectory
 {
-    private static readonly Lazy<string> s_root = new(() =>
-    {
-        var root = Directory.CreateTempSubdirectory("cowaspire-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
-        return root;
-    });
+    private static readonly ConditionalWeakTable<IDistributedApplicationBuilder, string> s_roots = [];
 
     public static string For(IDistributedApplicationBuilder builder, string resourceName)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var directory = Path.Combine(s_root.Value, resourceName);
+        var root = s_roots.GetValue(builder, _ =>
+        {
+            var created = Directory.CreateTempSubdirectory("cowaspire-").FullName;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(created);
+            return created;
+        });
+        var directory = Path.Combine(root, resourceName);
         Directory.CreateDirectory(directory);
         return directory;
     }

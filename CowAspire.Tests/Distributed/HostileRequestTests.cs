@@ -43,7 +43,7 @@ public class HostileRequestTests(AppFixture fixture, ITestOutputHelper output) :
             {
                 failures.Add($"[{source}] {text}");
             }
-            if (source == "api" && text.Contains($"Accepted submitted quote {marker}", StringComparison.Ordinal))
+            if (source.StartsWith("api", StringComparison.Ordinal) && text.Contains($"Accepted submitted quote {marker}", StringComparison.Ordinal))
             {
                 break;
             }

@@ -81,13 +81,19 @@ public static class Replicas
         process.Kill();
     }
 
-    /// <summary>Where the replica itself listens on <paramref name="endpointName"/>, past DCP's proxy.</summary>
+    /// <summary>
+    /// Where the replica itself listens on <paramref name="endpointName"/>, past DCP's proxy: what Aspire told it,
+    /// through Kestrel's endpoint configuration or, for a project without one, ASPNETCORE_URLS (one address per scheme).
+    /// </summary>
     public static Uri Endpoint(DistributedApplication app, string resourceId, string endpointName)
     {
-        var variable = $"Kestrel__Endpoints__{endpointName}__Url";
-        var url = Snapshot(app, resourceId).EnvironmentVariables.FirstOrDefault(e => e.Name == variable)?.Value
-            ?? throw new InvalidOperationException($"'{resourceId}' has no {variable}.");
-        return new Uri(url);
+        var environment = Snapshot(app, resourceId).EnvironmentVariables;
+        var kestrel = environment.FirstOrDefault(e => e.Name == $"Kestrel__Endpoints__{endpointName}__Url")?.Value;
+        var url = kestrel
+            ?? (environment.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+                .FirstOrDefault(u => u.StartsWith($"{endpointName}://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"'{resourceId}' was told no address for its '{endpointName}' endpoint.");
+        return new Uri(url.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal));
     }
 
     private static T? Property<T>(DistributedApplication app, string resourceId, string name) =>

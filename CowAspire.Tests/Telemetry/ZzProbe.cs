@@ -10,23 +10,24 @@ public class ZzProbe(ITestOutputHelper output)
     public async Task Probe()
     {
         var ct = TestContext.Current.CancellationToken;
+        void W(string line) { output.WriteLine(line); File.AppendAllText("/tmp/dash/probe-out.txt", line + "\n"); }
         var logs = new ResourceLogSink();
-        await using var app = await AppFixture.StartAsync(logs, ct);
+        await using var app = await AppFixture.StartAsync(logs, ct, dashboard: true);
         var config = app.Services.GetRequiredService<IConfiguration>();
         foreach (var kv in config.AsEnumerable().Where(k => k.Key.StartsWith("AppHost", StringComparison.Ordinal) || k.Key.Contains("DASHBOARD", StringComparison.OrdinalIgnoreCase) || k.Key.StartsWith("Dashboard", StringComparison.Ordinal)).OrderBy(k => k.Key))
         {
-            output.WriteLine($"config {kv.Key}={kv.Value}");
+            W($"config {kv.Key}={kv.Value}");
         }
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
-        foreach (var r in model.Resources) output.WriteLine($"resource {r.Name} {r.GetType().Name}");
+        foreach (var r in model.Resources) W($"resource {r.Name} {r.GetType().Name}");
         string? dashUrl = null;
-        foreach (var id in ((string[])["aspire-dashboard"]).Concat(Replicas.Of(app, "web")).Append("api"))
+        foreach (var id in ((string[])["aspire-dashboard"]).Concat(Replicas.Of(app, "web").Take(1)))
         {
-            if (!app.ResourceNotifications.TryGetCurrentState(id, out var e)) { output.WriteLine($"no state {id}"); continue; }
-            output.WriteLine($"== {id} {e.ResourceId} {e.Snapshot.State?.Text} {e.Snapshot.HealthStatus}");
-            foreach (var u in e.Snapshot.Urls) { output.WriteLine($"url {u.Name} {u.Url} internal={u.IsInternal}"); }
-            foreach (var v in e.Snapshot.EnvironmentVariables) output.WriteLine($"env {v.Name}={v.Value}");
-            foreach (var p in e.Snapshot.Properties) output.WriteLine($"prop {p.Name}={p.Value}");
+            if (!app.ResourceNotifications.TryGetCurrentState(id, out var e)) { W($"no state {id}"); continue; }
+            W($"== {id} {e.ResourceId} {e.Snapshot.State?.Text} {e.Snapshot.HealthStatus}");
+            foreach (var u in e.Snapshot.Urls) { W($"url {u.Name} {u.Url} internal={u.IsInternal}"); }
+            foreach (var v in e.Snapshot.EnvironmentVariables) W($"env {v.Name}={v.Value}");
+            foreach (var p in e.Snapshot.Properties) W($"prop {p.Name}={p.Value}");
         }
         app.ResourceNotifications.TryGetCurrentState("aspire-dashboard", out var d);
         dashUrl = d!.Snapshot.Urls.First(u => u.Url.StartsWith("https", StringComparison.Ordinal) || u.Url.StartsWith("http", StringComparison.Ordinal)).Url;
@@ -39,7 +40,7 @@ public class ZzProbe(ITestOutputHelper output)
         {
             req.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
             using var resp = await web.SendAsync(req, ct);
-            output.WriteLine($"posted {resp.StatusCode} trace {traceId}");
+            W($"posted {resp.StatusCode} trace {traceId}");
         }
         // wait for telemetry export: poll the trace
         for (var i = 0; i < 60; i++)
@@ -59,10 +60,10 @@ public class ZzProbe(ITestOutputHelper output)
         {
             using var r = await http.GetAsync(path, ct);
             var body = await r.Content.ReadAsStringAsync(ct);
-            output.WriteLine($"GET {path} -> {(int)r.StatusCode} {r.Content.Headers.ContentType}\n{body[..Math.Min(body.Length, 6000)]}\n");
+            W($"GET {path} -> {(int)r.StatusCode} {r.Content.Headers.ContentType}\n{body[..Math.Min(body.Length, 6000)]}\n");
         }
         using var anon = new HttpClient(TestHttp.CreateHandler()) { BaseAddress = http.BaseAddress };
         using var a = await anon.GetAsync("/api/telemetry/spans", ct);
-        output.WriteLine($"anon {(int)a.StatusCode}");
+        W($"anon {(int)a.StatusCode}");
     }
 }

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Measures CowAspire's start-up as a developer meets it: the built AppHost started as AppHostProcessTests start it
+# (`dotnet CowAspire.AppHost.dll DcpPublisher:RandomizePorts=true`, the dashboard on free loopback ports), timed from
+# launch to its ready line; then, IDLE_SECONDS after ready, CPU and memory of the AppHost, DCP and the dashboard over a
+# 10 s window; then SIGINT, timed to the AppHost's exit and to the last process of the run gone.
+#
+#   scripts/measure-startup.sh [runs (3)] [more AppHost arguments...]
+#   IDLE_SECONDS=0 scripts/measure-startup.sh 5        # start-up only
+#
+# Build first (dotnet build CowAspire.AppHost). Each run prints one line; the load average before it says how quiet
+# the machine was (other engineers' tests share these 2 cores). Logs stay in $LOG_DIR (default: a temporary folder).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-3}
+shift || true
+idle=${IDLE_SECONDS:-30}
+log_dir=${LOG_DIR:-$(mktemp -d /tmp/cowaspire-startup-XXXXXX)}
+dll=CowAspire.AppHost/bin/Debug/net10.0/CowAspire.AppHost.dll
+[[ -f $dll ]] || { echo "build first: dotnet build CowAspire.AppHost" >&2; exit 1; }
+ticks=$(getconf CLK_TCK)
+
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        [[ -z $(ss -Hltn "sport = :$port") ]] && { echo "$port"; return; }
+    done
+}
+
+# Every process of the run: the AppHost's descendants, and DCP's (it detaches: `dcp start-apiserver --monitor <pid>`).
+run_pids() {
+    local apphost=$1 roots
+    roots="$apphost $(pgrep -f -- "--monitor $apphost( |\$)" | tr '\n' ' ')"
+    ps -eo pid=,ppid= | awk -v roots="$roots" '
+        { parent[$1] = $2; pids[NR] = $1 }
+        END {
+            n = split(roots, r, " "); for (i = 1; i <= n; i++) keep[r[i]] = 1
+            do { changed = 0; for (i in pids) { p = pids[i]; if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; changed = 1 } } } while (changed)
+            for (p in keep) print p
+        }'
+}
+
+# utime+stime (ticks), RSS and anonymous RSS (kB), and a short name, of one process.
+sample() {
+    local pid=$1 stat rest
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 0
+    rest=${stat##*) }
+    read -r -a f <<<"$rest"
+    local cpu=$((f[11] + f[12]))
+    local rss anon
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+    anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status")
+    local name
+    name=$(tr '\0' ' ' <"/proc/$pid/cmdline" | awk '{
+        if ($0 ~ /CowAspire.AppHost.dll/) print "apphost";
+        else if ($0 ~ /dcp start-apiserver/) print "dcp-apiserver";
+        else if ($0 ~ /dcp run-controllers/) print "dcp-controllers";
+        else if ($0 ~ /dcp monitor-process/) print "dcp-monitor";
+        else if ($0 ~ /Aspire.Dashboard/) print "dashboard";
+        else if ($0 ~ /^dotnet run/) print "dotnet-run";
+        else if ($0 ~ /redis-server/) print "redis-server";
+        else if ($0 ~ /CowAspire.Api/) print "api";
+        else if ($0 ~ /CowAspire.Web/) print "web";
+        else print "other" }')
+    echo "$name $pid $cpu $rss $anon"
+}
+
+echo "# $(date -Is) runs=$runs idle=${idle}s args: DcpPublisher:RandomizePorts=true $*  logs: $log_dir"
+for run in $(seq 1 "$runs"); do
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    log=$log_dir/run$run.log
+    start=$EPOCHREALTIME
+    # env --default-signal=INT: a background shell's children ignore SIGINT; the AppHost must not.
+    env --default-signal=INT NO_COLOR=1 DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+        ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" \
+        ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
+        ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
+        dotnet "$dll" DcpPublisher:RandomizePorts=true "$@" \
+        > >(while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >"$log") 2>&1 &
+    apphost=$!
+    ready=""
+    deadline=$((${start%.*} + 120))
+    while [[ -z $ready ]] && kill -0 "$apphost" 2>/dev/null && ((${EPOCHREALTIME%.*} < deadline)); do
+        ready=$(awk '/CowAspire ready:/ { print $1; exit }' "$log")
+        [[ -n $ready ]] || sleep 0.02
+    done
+    if [[ -z $ready ]]; then
+        echo "run $run: no ready line (see $log)"
+        kill -INT "$apphost" 2>/dev/null || true
+        wait "$apphost" 2>/dev/null || true
+        continue
+    fi
+    # Milestones in the AppHost's own log, in seconds after launch.
+    milestone() { awk -v s="$start" -v pat="$1" 'index($0, pat) { printf "%.1f", $1 - s; exit }' "$log"; }
+    summary=$(printf 'ready %.2f s (dcp %s, dashboard url %s, resources created %s)' "$(bc -l <<<"$ready - $start")" \
+        "$(milestone 'Starting DCP')" "$(milestone 'Login to the dashboard')" "$(milestone 'Distributed application started')")
+
+    idle_figures=""
+    if ((idle > 0)); then
+        sleep "$idle"
+        pids=$(run_pids "$apphost")
+        before=$(for p in $pids; do sample "$p"; done)
+        sleep 10
+        after=$(for p in $pids; do sample "$p"; done)
+        idle_figures=$(join -1 2 -2 2 <(sort -k2 <<<"$before") <(sort -k2 <<<"$after") | awk -v t="$ticks" '
+            { name = $2; cpu[name] += ($6 - $3) / t / 10 * 100; rss[name] += $7 / 1024; anon[name] += $8 / 1024; n[name]++ }
+            END { for (k in cpu) printf "  %-16s x%d  cpu %5.2f %%  rss %6.1f MB (anon %6.1f MB)\n", k, n[k], cpu[k], rss[k], anon[k] }' | sort)
+    fi
+
+    pids=$(run_pids "$apphost")
+    stop=$EPOCHREALTIME
+    kill -INT "$apphost"
+    wait "$apphost" && code=0 || code=$?
+    exited=$EPOCHREALTIME
+    until [[ -z $(for p in $pids; do [[ -d /proc/$p ]] && ! grep -q '^State:.*zombie' "/proc/$p/status" 2>/dev/null && echo "$p"; done) ]] \
+        || ((${EPOCHREALTIME%.*} > ${exited%.*} + 30)); do
+        sleep 0.05
+    done
+    left=$(for p in $pids; do [[ -d /proc/$p ]] && ! grep -q '^State:.*zombie' "/proc/$p/status" 2>/dev/null && echo "$p"; done | tr '\n' ' ')
+    printf 'run %d (load %s): %s; SIGINT -> exit %s in %.2f s, all %d processes gone in %.2f s%s\n' "$run" "$load" "$summary" \
+        "$code" "$(bc -l <<<"$exited - $stop")" "$(wc -w <<<"$pids")" "$(bc -l <<<"$EPOCHREALTIME - $stop")" "${left:+; LEFT: $left}"
+    [[ -n $idle_figures ]] && echo "$idle_figures"
+done
