@@ -16,6 +16,7 @@ runs=${1:-3}
 shift || true
 idle=${IDLE_SECONDS:-30}
 log_dir=${LOG_DIR:-$(mktemp -d /tmp/cowaspire-startup-XXXXXX)}
+mkdir -p "$log_dir"
 dll=CowAspire.AppHost/bin/Debug/net10.0/CowAspire.AppHost.dll
 [[ -f $dll ]] || { echo "build first: dotnet build CowAspire.AppHost" >&2; exit 1; }
 ticks=$(getconf CLK_TCK)
@@ -70,6 +71,7 @@ echo "# $(date -Is) runs=$runs idle=${idle}s args: DcpPublisher:RandomizePorts=t
 for run in $(seq 1 "$runs"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     log=$log_dir/run$run.log
+    : >"$log"
     start=$EPOCHREALTIME
     # env --default-signal=INT: a background shell's children ignore SIGINT; the AppHost must not.
     env --default-signal=INT NO_COLOR=1 DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
@@ -104,7 +106,7 @@ for run in $(seq 1 "$runs"); do
         sleep 10
         after=$(for p in $pids; do sample "$p"; done)
         idle_figures=$(join -1 2 -2 2 <(sort -k2 <<<"$before") <(sort -k2 <<<"$after") | awk -v t="$ticks" '
-            { name = $2; cpu[name] += ($6 - $3) / t / 10 * 100; rss[name] += $7 / 1024; anon[name] += $8 / 1024; n[name]++ }
+            { name = $2; cpu[name] += ($7 - $3) / t / 10 * 100; rss[name] += $8 / 1024; anon[name] += $9 / 1024; n[name]++ }
             END { for (k in cpu) printf "  %-16s x%d  cpu %5.2f %%  rss %6.1f MB (anon %6.1f MB)\n", k, n[k], cpu[k], rss[k], anon[k] }' | sort)
     fi
 

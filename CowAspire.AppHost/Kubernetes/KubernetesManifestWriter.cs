@@ -240,8 +240,8 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
                 continue;
             }
             variables.Add(new V1EnvVar { Name = name, Value = text });
-            // Aspire overrides a Kestrel endpoint's Url only; its Protocols comes from the project's development settings,
-            // which a container (Production) does not read. Without it an h2c endpoint would not speak HTTP/2.
+            // Aspire overrides a Kestrel endpoint's Url only, and its Protocols stays whatever the project's settings for the
+            // container's environment say; an h2c endpoint must speak HTTP/2 whatever they say (the Service says h2c).
             var http2 = project.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(e => e.Transport == "http2" && name == $"Kestrel__Endpoints__{e.Name}__Url");
             if (http2 is not null && !context.EnvironmentVariables.ContainsKey($"Kestrel__Endpoints__{http2.Name}__Protocols"))
             {

@@ -27,7 +27,7 @@ public sealed class ReconnectPageTests(FaultAppFixture fixture, BrowserFixture b
 
         var beforeKill = (await LiveIdsAsync(page)).Max();
         Replicas.Kill(app, first);
-        await app.WaitForStateAsync(first, KnownResourceStates.Exited);
+        await app.WaitForStoppedAsync(first);
         var marker = await Quotes.PublishAsync(fixture.App, "Did the page miss me?", Cancellation);
 
         await Assertions.Expect(page.Locator($"#live .quote[data-quote-id='{marker}']")).ToBeVisibleAsync(new() { Timeout = 60_000 });

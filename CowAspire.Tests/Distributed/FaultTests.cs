@@ -31,7 +31,7 @@ public sealed class FaultTests : IDisposable
         var oldPid = Replicas.Pid(app, first);
 
         Replicas.Kill(app, first);
-        await app.WaitForStateAsync(first, KnownResourceStates.Exited);
+        await app.WaitForStoppedAsync(first);
         for (var i = 0; i < 10; i++)
         {
             using var fresh = _fixture.App.CreateHttpClient("web", "https");
@@ -69,7 +69,7 @@ public sealed class FaultTests : IDisposable
 
         var redis = Replicas.Only(_fixture.App, "redis");
         Replicas.Kill(_fixture.App, redis);
-        await _fixture.App.WaitForStateAsync(redis, KnownResourceStates.Exited);
+        await _fixture.App.WaitForStoppedAsync(redis);
         await _fixture.App.WaitForHealthyAsync(redis);
         await _fixture.App.WaitForHealthyAsync("api");
         var after = await Quotes.PublishAsync(_fixture.App, "After Redis came back.", Cancellation);

@@ -99,11 +99,28 @@ public static class Replicas
     private static T? Property<T>(DistributedApplication app, string resourceId, string name) =>
         Snapshot(app, resourceId).Properties.FirstOrDefault(p => p.Name == name)?.Value is T value ? value : default;
 
+    /// <summary>The first child of <paramref name="pid"/>, from every thread's list (a child started on a worker thread is listed under it).</summary>
     private static int? ChildOf(int pid)
     {
-        var children = $"/proc/{pid}/task/{pid}/children";
-        return File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..]
-            ? int.Parse(first, System.Globalization.CultureInfo.InvariantCulture)
-            : null;
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks))
+        {
+            return null;
+        }
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
+                {
+                    return int.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended while we looked.
+            }
+        }
+        return null;
     }
 }

@@ -17,6 +17,15 @@ public static class ResourceWaits
         app.WaitForAsync(resourceOrInstance, s => s.State?.Text == KnownResourceStates.Running && s.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
             "Running and healthy", timeout, file, line);
 
+    /// <summary>
+    /// Until the instance's process has ended, whichever way DCP words it: a process killed by a signal may be
+    /// Finished rather than Exited.
+    /// </summary>
+    public static Task WaitForStoppedAsync(this DistributedApplication app, string resourceOrInstance, TimeSpan? timeout = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        app.WaitForAsync(resourceOrInstance, s => s.State?.Text is { } state && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished),
+            "Exited or Finished", timeout, file, line);
+
     /// <summary>Until the instance (or every instance of the resource) reports <paramref name="health"/>.</summary>
     public static Task WaitForHealthAsync(this DistributedApplication app, string resourceOrInstance, Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus health,
         TimeSpan? timeout = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>

@@ -72,7 +72,8 @@ public class KubernetesTests
                 ["--publisher", "kubernetes", "--output-path", output.FullName], Cancellation))
             {
                 await using var app = await appHost.BuildAsync(Cancellation);
-                await app.RunAsync(Cancellation);
+                // Publish mode runs the pipeline's publish-k8s step and stops the app; no DCP, no processes.
+                await app.RunAsync(Cancellation).WaitAsync(TimeSpan.FromMinutes(2), Cancellation);
             }
             return output.GetFiles().ToDictionary(f => f.Name, f => File.ReadAllText(f.FullName));
         }

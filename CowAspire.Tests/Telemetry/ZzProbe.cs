@@ -21,7 +21,7 @@ public class ZzProbe(ITestOutputHelper output)
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         foreach (var r in model.Resources) W($"resource {r.Name} {r.GetType().Name}");
         string? dashUrl = null;
-        foreach (var id in ((string[])["aspire-dashboard"]).Concat(Replicas.Of(app, "web").Take(1)))
+        foreach (var id in ((string[])["aspire-dashboard"]).Take(0))
         {
             if (!app.ResourceNotifications.TryGetCurrentState(id, out var e)) { W($"no state {id}"); continue; }
             W($"== {id} {e.ResourceId} {e.Snapshot.State?.Text} {e.Snapshot.HealthStatus}");
@@ -30,7 +30,7 @@ public class ZzProbe(ITestOutputHelper output)
             foreach (var p in e.Snapshot.Properties) W($"prop {p.Name}={p.Value}");
         }
         app.ResourceNotifications.TryGetCurrentState("aspire-dashboard", out var d);
-        dashUrl = d!.Snapshot.Urls.First(u => u.Url.StartsWith("https", StringComparison.Ordinal) || u.Url.StartsWith("http", StringComparison.Ordinal)).Url;
+        dashUrl = d!.Snapshot.Urls.First(u => u.Name is "http" or "https").Url;
         var key = config["AppHost:DashboardApiKey"];
         using var http = new HttpClient(TestHttp.CreateHandler()) { BaseAddress = new Uri(new Uri(dashUrl).GetLeftPart(UriPartial.Authority)) };
         http.DefaultRequestHeaders.Add("x-api-key", key);
