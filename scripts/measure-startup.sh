@@ -42,6 +42,15 @@ run_pids() {
         }'
 }
 
+# Which of the pids still run (a zombie has exited).
+alive() {
+    local p
+    for p in "$@"; do
+        if [[ -d /proc/$p ]] && ! grep -q '^State:.*zombie' "/proc/$p/status" 2>/dev/null; then printf '%s ' "$p"; fi
+    done
+    return 0
+}
+
 # utime+stime (ticks), RSS and anonymous RSS (kB), and a short name, of one process.
 sample() {
     local pid=$1 stat rest
@@ -115,12 +124,12 @@ for run in $(seq 1 "$runs"); do
     kill -INT "$apphost"
     wait "$apphost" && code=0 || code=$?
     exited=$EPOCHREALTIME
-    until [[ -z $(for p in $pids; do [[ -d /proc/$p ]] && ! grep -q '^State:.*zombie' "/proc/$p/status" 2>/dev/null && echo "$p"; done) ]] \
-        || ((${EPOCHREALTIME%.*} > ${exited%.*} + 30)); do
+    at_exit=$(for p in $(alive $pids); do sample "$p"; done | awk '{ print $1 }' | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
+    until [[ -z $(alive $pids) ]] || ((${EPOCHREALTIME%.*} > ${exited%.*} + 30)); do
         sleep 0.05
     done
-    left=$(for p in $pids; do [[ -d /proc/$p ]] && ! grep -q '^State:.*zombie' "/proc/$p/status" 2>/dev/null && echo "$p"; done | tr '\n' ' ')
+    left=$(alive $pids)
     printf 'run %d (load %s): %s; SIGINT -> exit %s in %.2f s, all %d processes gone in %.2f s%s\n' "$run" "$load" "$summary" \
-        "$code" "$(bc -l <<<"$exited - $stop")" "$(wc -w <<<"$pids")" "$(bc -l <<<"$EPOCHREALTIME - $stop")" "${left:+; LEFT: $left}"
+        "$code" "$(bc -l <<<"$exited - $stop")" "$(wc -w <<<"$pids")" "$(bc -l <<<"$EPOCHREALTIME - $stop")" "${at_exit:+ (running at exit: $at_exit)}${left:+; LEFT: $left}"
     [[ -n $idle_figures ]] && echo "$idle_figures"
 done

@@ -1,14 +1,24 @@
 using Aspire.Hosting.Lifecycle;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace CowAspire.AppHost.Lifecycle;
 
 public static class LifecycleExtensions
 {
-    /// <summary>Prints the ready line once every resource is healthy.</summary>
+    /// <summary>
+    /// Prints the ready line once every resource is healthy; and makes the AppHost's stop wait until DCP has stopped
+    /// every resource (<c>DcpPublisher:WaitForResourceCleanup</c>, which Aspire's testing builder sets too), so that
+    /// Ctrl+C ends with no process of the run left rather than DCP finishing the clean-up after the AppHost exited.
+    /// </summary>
     public static IDistributedApplicationBuilder AddReadyLine(this IDistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEventingSubscriber<ReadyLine>();
+        // A default under every other source (the command line, the environment) so they can still say otherwise.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new("DcpPublisher:WaitForResourceCleanup", "true")],
+        });
         return builder;
     }
 

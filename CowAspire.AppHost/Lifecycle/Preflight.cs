@@ -22,13 +22,16 @@ public static class Preflight
         ArgumentNullException.ThrowIfNull(app);
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         var configuration = app.Services.GetRequiredService<IConfiguration>();
-        var problem = PortOverrides.Apply(model, configuration) ?? FindProblem(model, configuration);
+        // Publishing starts nothing: no command, certificate or port is needed.
+        var publishing = app.Services.GetRequiredService<DistributedApplicationExecutionContext>().IsPublishMode;
+        var problem = publishing ? null : PortOverrides.Apply(model, configuration) ?? FindProblem(model, configuration);
         if (problem is not null)
         {
             Console.Error.WriteLine($"CowAspire cannot start: {problem}");
             return 1;
         }
         app.Run();
+        DcpExit.WaitFor(TimeSpan.FromSeconds(10));
         return 0;
     }
 
@@ -56,14 +59,15 @@ public static class Preflight
                 }
             }
         }
-        // The dashboard's addresses (the launch profile's, or the environment's), and the AppHost's resource service.
-        foreach (var (key, what) in (ReadOnlySpan<(string, string)>)[
-            ("ASPNETCORE_URLS", "the dashboard's"),
-            ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "the dashboard's OTLP/gRPC"),
-            ("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "the dashboard's OTLP/HTTP"),
-            ("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", "the AppHost's resource service")])
+        // The dashboard's addresses (the launch profile's, or the environment's; DCP proxies them, so with random ports
+        // they are free ones) and the AppHost's own resource service, which it serves itself.
+        foreach (var (key, what, proxied) in (ReadOnlySpan<(string, string, bool)>)[
+            ("ASPNETCORE_URLS", "the dashboard's", true),
+            ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "the dashboard's OTLP/gRPC", true),
+            ("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "the dashboard's OTLP/HTTP", true),
+            ("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", "the AppHost's resource service", false)])
         {
-            foreach (var url in (configuration[key] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var url in randomized && proxied ? [] : (configuration[key] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
                 if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Port > 0 && PortTaken(uri.Port))
                 {

@@ -19,7 +19,7 @@ public static class RedisServerBuilderExtensions
         {
             var container = builder.AddRedis(name)
                 // Ids must never go back across a restart: every write is in the append-only file before it is acknowledged.
-                .WithArgs("--appendonly", "yes", "--appendfsync", "always");
+                .WithArgs(context => AppendServerArgs(context, "--appendonly", "yes", "--appendfsync", "always"));
             return builder.CreateResourceBuilder<IResourceWithConnectionString>(container.Resource);
         }
         var server = builder.AddRedisServer(name);
@@ -28,6 +28,23 @@ public static class RedisServerBuilderExtensions
             server.WithSentinels();
         }
         return builder.CreateResourceBuilder<IResourceWithConnectionString>(server.Resource);
+    }
+
+    /// <summary>
+    /// Adds to the arguments of Aspire's Redis container: in publish mode they are one <c>/bin/sh -c</c> script (so the
+    /// password comes from the environment), which the flags must join, or the shell would take them as its own.
+    /// </summary>
+    private static void AppendServerArgs(CommandLineArgsCallbackContext context, params string[] args)
+    {
+        if (context.Args is [.., "-c", string script])
+        {
+            context.Args[^1] = $"{script} {string.Join(' ', args)}";
+            return;
+        }
+        foreach (var arg in args)
+        {
+            context.Args.Add(arg);
+        }
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     public async Task CtrlCStopsEveryResourceAndLeavesNoProcess()
     {
         using var appHost = await StartAppHostAsync();
-        var pids = await ChildPidsAsync(appHost);
+        var pids = ChildPids(appHost);
 
         var clock = Stopwatch.StartNew();
         using (var interrupt = Process.Start("kill", ["-INT", appHost.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -30,41 +30,43 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         output.WriteLine($"The AppHost exited {clock.ElapsedMilliseconds} ms after SIGINT, with code {appHost.Process.ExitCode}.");
 
         Assert.Equal(0, appHost.Process.ExitCode);
-        Assert.All(pids, pid => Assert.False(Wait.IsAlive(pid), $"process {pid} outlived the AppHost"));
+        Assert.All(pids, child => Assert.False(Wait.IsAlive(child.Pid), $"{child} outlived the AppHost"));
     }
 
     [Fact]
     public async Task KilledAppHostLeavesNoProcess()
     {
         using var appHost = await StartAppHostAsync();
-        var pids = await ChildPidsAsync(appHost);
+        var pids = ChildPids(appHost);
 
         appHost.Process.Kill();
         await appHost.Process.WaitForExitAsync(Cancellation);
 
-        // The children learn of it from the kernel (parent-death signal), not from the AppHost.
-        await Wait.UntilAsync(() => pids.All(pid => !Wait.IsAlive(pid)), StopTimeout,
-            $"every child of the killed AppHost ({string.Join(", ", pids)}) has exited", Cancellation);
+        // Nothing of the AppHost's runs any more: DCP, which watches its pid (--monitor), stops everything it started.
+        await Wait.UntilAsync(() => pids.All(child => !Wait.IsAlive(child.Pid)), StopTimeout,
+            $"every process of the killed AppHost has exited (left: {string.Join(", ", pids.Where(child => Wait.IsAlive(child.Pid)))})", Cancellation);
     }
 
     [Fact]
     public async Task TakenDashboardPortFailsTheStartInOneLineWithExitCodeOne()
     {
+        // Fixed ports, as from the launch profile: with random ones DCP would put the dashboard on a free port.
         using var squatter = Squat(out var port);
-        await AssertStartFailsAsync($"{port}", AppHostStartInfo("DcpPublisher:RandomizePorts=true", $"Dashboard:Port={port}"));
+        var info = AppHostStartInfo([.. NoOtherFixedPorts]);
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        await AssertStartFailsAsync($"the dashboard's port {port}", info);
     }
 
     [Fact]
     public async Task TakenWebPortFailsTheStartInOneLineWithExitCodeOne()
     {
         using var squatter = Squat(out var port);
-        await AssertStartFailsAsync($"Ports:web:https", AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Dashboard:Port=0", $"Ports:web:https={port}"));
+        await AssertStartFailsAsync("Ports:web:https", AppHostStartInfo([.. NoOtherFixedPorts.Where(p => !p.StartsWith("Ports:web:https=", StringComparison.Ordinal)), $"Ports:web:https={port}"]));
     }
 
     [Fact]
     public async Task MissingRedisCommandFailsTheStartInOneLineWithExitCodeOne() =>
-        await AssertStartFailsAsync("'/nonexistent' was not found",
-            AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Dashboard:Port=0", "Redis:Command=/nonexistent"));
+        await AssertStartFailsAsync("'/nonexistent' was not found", AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Redis:Command=/nonexistent"));
 
     [Fact]
     public async Task MissingDevelopmentCertificateFailsTheStartNamingTheFix()
@@ -72,7 +74,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         var home = Directory.CreateTempSubdirectory("cowaspire-home-");
         try
         {
-            var info = AppHostStartInfo("DcpPublisher:RandomizePorts=true", "Dashboard:Port=0");
+            var info = AppHostStartInfo("DcpPublisher:RandomizePorts=true");
             // A user who never ran 'dotnet dev-certs https': the certificate store lives under HOME.
             info.Environment["HOME"] = home.FullName;
             await AssertStartFailsAsync("dotnet dev-certs https", info);
@@ -89,7 +91,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         // The AppHost gets a small open-file limit of its own, so a flood past it stays within this test's own limit.
         const int openFiles = 1536;
         using var appHost = await StartAppHostAsync(openFiles);
-        var pids = await ChildPidsAsync(appHost);
+        var pids = ChildPids(appHost);
         var flood = new List<System.Net.Sockets.Socket>();
         try
         {
@@ -107,7 +109,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
                 }
             }
             Assert.False(appHost.Process.HasExited, "The AppHost died of the flood.");
-            Assert.All(pids, pid => Assert.True(Wait.IsAlive(pid), $"process {pid} died of the flood"));
+            Assert.All(pids, child => Assert.True(Wait.IsAlive(child.Pid), $"{child} died of the flood"));
 
             // Connections that never send a byte are closed by the door itself, so none is held for ever.
             var closed = await Task.WhenAll(flood.Where(s => s.Connected).Take(50).Select(EndsAsync));
@@ -122,7 +124,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         using var page = await http.GetAsync("/", Cancellation);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.False(appHost.Process.HasExited);
-        Assert.All(pids, pid => Assert.True(Wait.IsAlive(pid)));
+        Assert.All(pids, child => Assert.True(Wait.IsAlive(child.Pid), $"{child} died of the flood"));
     }
 
     /// <summary>True once the peer ends the connection (a clean end or a reset), within the door's first-byte timeout and a margin.</summary>
@@ -147,13 +149,16 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         return squatter;
     }
 
-    /// <summary>The AppHost ends within seconds, exit code 1, with one line naming <paramref name="cause"/> and no stack trace.</summary>
+    /// <summary>
+    /// The AppHost ends within seconds, exit code 1, with one line on stderr naming <paramref name="cause"/> and no
+    /// stack trace anywhere.
+    /// </summary>
     private async Task AssertStartFailsAsync(string cause, ProcessStartInfo info)
     {
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<(bool Error, string Text)>();
         using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue((false, e.Data)); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue((true, e.Data)); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -169,18 +174,25 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         }
         foreach (var line in lines)
         {
-            Log(line);
+            Log($"{(line.Error ? "stderr" : "stdout")}: {line.Text}");
         }
 
         Assert.Equal(1, process.ExitCode);
-        var failure = Assert.Single(lines, line => line.StartsWith("CowAspire could not start:", StringComparison.Ordinal));
-        Assert.Contains(cause, failure, StringComparison.Ordinal);
-        Assert.DoesNotContain(lines, line => line.Contains("Unhandled exception", StringComparison.Ordinal) || line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        var failure = Assert.Single(lines, line => line.Text.StartsWith("CowAspire cannot start:", StringComparison.Ordinal));
+        Assert.True(failure.Error, "The failure line went to stdout, not stderr.");
+        Assert.Contains(cause, failure.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, line => line.Text.Contains("Unhandled exception", StringComparison.Ordinal) || line.Text.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// Every fixed port of the app (web's Kestrel endpoints, api's launch profile) on a free one instead, for runs
+    /// without random ports: other apps on this machine may hold the fixed ones.
+    /// </summary>
+    private static readonly string[] NoOtherFixedPorts = ["Ports:web:https=0", "Ports:web:http=0", "Ports:web:h2c=0", "Ports:api:http=0"];
 
     private static ProcessStartInfo AppHostStartInfo(params string[] arguments) => AppHostStartInfo(openFiles: null, arguments);
 
-    /// <param name="openFiles">An open-file limit for the AppHost (and so its children), set with prlimit.</param>
+    /// <param name="openFiles">An open-file limit for the AppHost (and so for DCP and everything it starts), set with prlimit.</param>
     private static ProcessStartInfo AppHostStartInfo(int? openFiles, params string[] arguments)
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
@@ -208,12 +220,24 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         }
         info.Environment["NO_COLOR"] = "1";
         info.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        // What the launch profile gives `dotnet run`, on ports of this run's own (plain HTTP on loopback, as Aspire
+        // allows when told so): apps of other tests and a developer's ./run.sh may run side by side.
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
+        info.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        info.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        info.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         return info;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = Squat(out var port);
+        return port;
     }
 
     private async Task<RunningAppHost> StartAppHostAsync(int? openFiles = null)
     {
-        var process = Process.Start(AppHostStartInfo(openFiles, "DcpPublisher:RandomizePorts=true", "Dashboard:Port=0"))!;
+        var process = Process.Start(AppHostStartInfo(openFiles, "DcpPublisher:RandomizePorts=true"))!;
         var ready = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
         process.OutputDataReceived += (_, e) =>
@@ -240,21 +264,63 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         }
         catch
         {
-            process.Kill(entireProcessTree: true);
+            KillRun(process);
             process.Dispose();
             throw;
         }
     }
 
-    private static async Task<IReadOnlyList<int>> ChildPidsAsync(RunningAppHost appHost)
+    /// <summary>
+    /// Every process the ready AppHost started, found in /proc: its descendants, and DCP's, which detaches from it
+    /// (<c>dcp start-apiserver --monitor &lt;AppHost pid&gt;</c>) and starts the dashboard, redis-server, a
+    /// <c>dotnet run</c> per project replica (with the service under it) and helpers of its own. Checks that each
+    /// kind is there, so that an empty or partial walk cannot pass.
+    /// </summary>
+    private IReadOnlyList<ChildProcess> ChildPids(RunningAppHost appHost)
     {
-        using var dashboard = new HttpClient { BaseAddress = appHost.Dashboard };
-        dashboard.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", appHost.Token);
-        var resources = await dashboard.GetFromJsonAsync<JsonElement>("/api/resources", Cancellation);
-        var pids = resources.EnumerateArray().Select(r => r.GetProperty("pid").GetInt32()).ToList();
-        Assert.Equal(4, pids.Count);
-        Assert.All(pids, pid => Assert.True(Wait.IsAlive(pid)));
+        var pids = ProcessTree.OfAppHost(appHost.Process.Id);
+        foreach (var child in pids)
+        {
+            output.WriteLine($"child: {child}");
+        }
+        Assert.Single(pids, p => p.CommandLine.Contains("dcp start-apiserver", StringComparison.Ordinal));
+        Assert.Single(pids, p => p.CommandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal));
+        Assert.Single(pids, p => p.CommandLine.StartsWith("redis-server", StringComparison.Ordinal));
+        Assert.Equal(3, pids.Count(p => p.CommandLine.StartsWith("dotnet run --project", StringComparison.Ordinal)));
+        Assert.Single(pids, p => p.CommandLine.Contains("CowAspire.Api/bin/", StringComparison.Ordinal));
+        Assert.Equal(2, pids.Count(p => p.CommandLine.Contains("CowAspire.Web/bin/", StringComparison.Ordinal)));
+        Assert.All(pids, child => Assert.True(Wait.IsAlive(child.Pid), $"{child} should run"));
         return pids;
+    }
+
+    /// <summary>After a failed start: the AppHost, DCP and whatever DCP started, so that nothing of a failed test lingers.</summary>
+    private static void KillRun(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+        var pids = ProcessTree.OfAppHost(process.Id);
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
+        foreach (var child in pids)
+        {
+            try
+            {
+                using var running = Process.GetProcessById(child.Pid);
+                running.Kill();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone already.
+            }
+        }
     }
 
     private void Log(string? line)
@@ -279,11 +345,54 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     {
         public void Dispose()
         {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-            }
+            KillRun(Process);
             Process.Dispose();
+        }
+    }
+
+    private sealed record ChildProcess(int Pid, string CommandLine)
+    {
+        public override string ToString() => $"{Pid} ({(CommandLine.Length > 100 ? CommandLine[..100] + "…" : CommandLine)})";
+    }
+
+    /// <summary>Processes as /proc shows them: parent, command line.</summary>
+    private static class ProcessTree
+    {
+        public static IReadOnlyList<ChildProcess> OfAppHost(int appHost)
+        {
+            var parents = new Dictionary<int, int>();
+            var commandLines = new Dictionary<int, string>();
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(directory), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+                {
+                    continue;
+                }
+                try
+                {
+                    // The command name in parentheses may hold spaces and ')': the parent pid is the second field after the last ')'.
+                    var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                    parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                    commandLines[pid] = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ').Trim();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Gone while listed.
+                }
+            }
+            var monitor = $"--monitor {appHost.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            var found = commandLines.Where(c => c.Value.Contains($"{monitor} ", StringComparison.Ordinal) || c.Value.EndsWith(monitor, StringComparison.Ordinal))
+                .Select(c => c.Key).Append(appHost).ToHashSet();
+            for (var grown = true; grown;)
+            {
+                grown = false;
+                foreach (var (pid, parent) in parents)
+                {
+                    grown |= found.Contains(parent) && found.Add(pid);
+                }
+            }
+            found.Remove(appHost);
+            return [.. found.Order().Select(pid => new ChildProcess(pid, commandLines[pid]))];
         }
     }
 }

@@ -14,14 +14,36 @@ public class LifecycleTests(ITestOutputHelper output)
         var logs = new ResourceLogSink();
         using var attached = logs.Attach(output);
         var app = await AppFixture.StartAsync(logs, Cancellation);
-        var pids = ((string[])["redis", "api", .. Replicas.Of(app, "web")]).Select(id => Replicas.Pid(app, id)!.Value).ToList();
-        Assert.Equal(4, pids.Count);
-        Assert.All(pids, pid => Assert.True(Wait.IsAlive(pid), $"process {pid} should run before disposal"));
+        string[] instances = ["redis", "api", .. Replicas.Of(app, "web")];
+        // What serves (redis-server; each project's service), and for each project the `dotnet run` DCP started it through.
+        var services = instances.Select(id => (Id: id, Pid: Replicas.Pid(app, id)!.Value)).ToList();
+        var wrappers = instances.Where(id => Replicas.Snapshot(app, id).ResourceType == "Project")
+            .Select(id => (Id: id, Pid: (int)Replicas.Snapshot(app, id).Properties.Single(p => p.Name == "executable.pid").Value!)).ToList();
+        Assert.Equal(4, services.Count);
+        Assert.Equal(3, wrappers.Count);
+        Assert.All(wrappers, wrapper => Assert.StartsWith("dotnet run --project", CommandLine(wrapper.Pid), StringComparison.Ordinal));
+        Assert.All(services.Where(s => s.Id != "redis"), service => Assert.Contains("/bin/", CommandLine(service.Pid), StringComparison.Ordinal));
+        Assert.StartsWith("redis-server", CommandLine(services.Single(s => s.Id == "redis").Pid), StringComparison.Ordinal);
+        var pids = services.Concat(wrappers).ToList();
+        Assert.All(pids, p => Assert.True(Wait.IsAlive(p.Pid), $"{p.Id}'s process {p.Pid} should run before disposal"));
 
         var stopwatch = Stopwatch.StartNew();
         await app.DisposeAsync();
         output.WriteLine($"Disposed the app in {stopwatch.ElapsedMilliseconds} ms.");
 
-        Assert.All(pids, pid => Assert.False(Wait.IsAlive(pid), $"process {pid} outlived the app"));
+        Assert.All(pids, p => Assert.False(Wait.IsAlive(p.Pid), $"{p.Id}'s process {p.Pid} ({CommandLine(p.Pid)}) outlived the app"));
+    }
+
+    /// <summary>The process's command line as ps shows it; empty once it is gone.</summary>
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 }

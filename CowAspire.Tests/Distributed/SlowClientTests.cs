@@ -107,16 +107,24 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
         new(TestHttp.CreateHandler()) { BaseAddress = replica, DefaultRequestVersion = HttpVersion.Version20 };
 
     /// <summary>Aspire's WaitForTextAsync: the resource's console output, backlog then live, until a line has the text.</summary>
-    private static async Task WaitForLogAsync(DistributedApplication app, string resourceId, string text)
+    /// <summary>Until a line with <paramref name="text"/> comes from the instance, or from any instance of the resource.</summary>
+    private static async Task WaitForLogAsync(DistributedApplication app, string resourceOrInstance, string text)
     {
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        await foreach (var batch in logs.WatchAsync(resourceId).WithCancellation(Cancellation))
+        var instances = Replicas.Names(app).Contains(resourceOrInstance) ? Replicas.Of(app, resourceOrInstance) : [resourceOrInstance];
+        using var found = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        async Task WatchAsync(string instance)
         {
-            if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal)))
+            await foreach (var batch in logs.WatchAsync(instance).WithCancellation(found.Token))
             {
-                return;
+                if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal)))
+                {
+                    return;
+                }
             }
         }
+        await await Task.WhenAny(instances.Select(WatchAsync));
+        await found.CancelAsync();
     }
 
     private static long ResidentBytes(int pid) =>

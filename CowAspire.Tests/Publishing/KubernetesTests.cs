@@ -68,13 +68,7 @@ public class KubernetesTests
         var output = Directory.CreateTempSubdirectory("cowaspire-k8s-");
         try
         {
-            await using (var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(
-                ["--publisher", "kubernetes", "--output-path", output.FullName], Cancellation))
-            {
-                await using var app = await appHost.BuildAsync(Cancellation);
-                // Publish mode runs the pipeline's publish-k8s step and stops the app; no DCP, no processes.
-                await app.RunAsync(Cancellation).WaitAsync(TimeSpan.FromMinutes(2), Cancellation);
-            }
+            await AppHostPublishing.PublishAsync(["--publisher", "kubernetes", "--output-path", output.FullName], Cancellation);
             return output.GetFiles().ToDictionary(f => f.Name, f => File.ReadAllText(f.FullName));
         }
         finally

@@ -157,15 +157,7 @@ public class ManifestTests
         try
         {
             var path = Path.Combine(output.FullName, "aspire-manifest.json");
-            DistributedApplicationModel model;
-            await using (var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CowAspire_AppHost>(
-                ["--publisher", "manifest", "--output-path", path], Cancellation))
-            {
-                await using var app = await appHost.BuildAsync(Cancellation);
-                model = app.Services.GetRequiredService<DistributedApplicationModel>();
-                // Publish mode runs the pipeline and stops the app; no DCP, no processes.
-                await app.RunAsync(Cancellation).WaitAsync(TimeSpan.FromMinutes(2), Cancellation);
-            }
+            var model = await AppHostPublishing.PublishAsync(["--publisher", "manifest", "--output-path", path], Cancellation);
             var manifest = JsonNode.Parse(await File.ReadAllTextAsync(path, Cancellation))!;
             foreach (var (_, resource) in manifest["resources"]!.AsObject())
             {

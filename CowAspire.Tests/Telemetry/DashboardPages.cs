@@ -1,0 +1,20 @@
+using Microsoft.Playwright;
+
+namespace CowAspire.Tests.Telemetry;
+
+/// <summary>What the browser tests do on any of the dashboard's pages.</summary>
+public static class DashboardPages
+{
+    /// <summary>
+    /// Closes the dashboard's notices (here: no trusted development certificate, which the test machine has none of),
+    /// so that a screenshot shows the page itself.
+    /// </summary>
+    public static async Task DismissMessagesAsync(IPage page)
+    {
+        foreach (var dismiss in await page.Locator(".dashboard-message-bar-dismiss").AllAsync())
+        {
+            await dismiss.ClickAsync();
+        }
+        await Assertions.Expect(page.Locator(".dashboard-message-bar")).ToHaveCountAsync(0);
+    }
+}
