@@ -1,5 +1,5 @@
 using Aspire.Hosting.Lifecycle;
-using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Configuration;
 
 namespace CowAspire.AppHost.Lifecycle;
 
@@ -14,11 +14,13 @@ public static class LifecycleExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEventingSubscriber<ReadyLine>();
-        // A default under every other source (the command line, the environment) so they can still say otherwise.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        // A default only where no source (the command line, the environment) says otherwise. Added, not inserted under
+        // the others: inserting reloads every source, which loses what Aspire set in memory (--publisher manifest's
+        // Pipeline:Step) and throws on the deployment state Aspire loads from a stream in publish mode.
+        if (builder.Configuration["DcpPublisher:WaitForResourceCleanup"] is null)
         {
-            InitialData = [new("DcpPublisher:WaitForResourceCleanup", "true")],
-        });
+            builder.Configuration.AddInMemoryCollection([new("DcpPublisher:WaitForResourceCleanup", "true")]);
+        }
         return builder;
     }
 

@@ -68,7 +68,7 @@ public class KubernetesTests
         var output = Directory.CreateTempSubdirectory("cowaspire-k8s-");
         try
         {
-            await AppHostPublishing.PublishAsync(["--publisher", "kubernetes", "--output-path", output.FullName], Cancellation);
+            await AppHostPublishing.PublishAsync(["--publisher", "kubernetes", "--output-path", output.FullName], "publish-k8s", Cancellation);
             return output.GetFiles().ToDictionary(f => f.Name, f => File.ReadAllText(f.FullName));
         }
         finally

@@ -157,7 +157,7 @@ public class ManifestTests
         try
         {
             var path = Path.Combine(output.FullName, "aspire-manifest.json");
-            var model = await AppHostPublishing.PublishAsync(["--publisher", "manifest", "--output-path", path], Cancellation);
+            var model = await AppHostPublishing.PublishAsync(["--publisher", "manifest", "--output-path", path], "publish-manifest", Cancellation);
             var manifest = JsonNode.Parse(await File.ReadAllTextAsync(path, Cancellation))!;
             foreach (var (_, resource) in manifest["resources"]!.AsObject())
             {
