@@ -107,6 +107,10 @@ for run in $(seq 1 "$runs"); do
     summary=$(printf 'ready %.2f s (dcp %s, dashboard url %s, resources created %s)' "$(bc -l <<<"$ready - $start")" \
         "$(milestone 'Starting DCP')" "$(milestone 'Login to the dashboard')" "$(milestone 'Distributed application started')")
 
+    # CPU each kind of process spent from launch to ready (seconds of utime+stime; 2 cores give 2 per second).
+    startup_cpu=$(for p in $(run_pids "$apphost"); do sample "$p"; done | awk -v t="$ticks" '
+        { cpu[$1] += $3 / t; total += $3 / t }
+        END { printf "cpu to ready %.1f s:", total; for (k in cpu) printf " %s %.1f", k, cpu[k] }')
     idle_figures=""
     if ((idle > 0)); then
         sleep "$idle"
@@ -131,5 +135,6 @@ for run in $(seq 1 "$runs"); do
     left=$(alive $pids)
     printf 'run %d (load %s): %s; SIGINT -> exit %s in %.2f s, all %d processes gone in %.2f s%s\n' "$run" "$load" "$summary" \
         "$code" "$(bc -l <<<"$exited - $stop")" "$(wc -w <<<"$pids")" "$(bc -l <<<"$EPOCHREALTIME - $stop")" "${at_exit:+ (running at exit: $at_exit)}${left:+; LEFT: $left}"
-    [[ -n $idle_figures ]] && echo "$idle_figures"
+    echo "  $startup_cpu"
+    if [[ -n $idle_figures ]]; then echo "$idle_figures"; fi
 done

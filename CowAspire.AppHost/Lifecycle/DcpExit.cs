@@ -1,64 +1,45 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace CowAspire.AppHost.Lifecycle;
 
 /// <summary>
 /// DCP detaches from the AppHost (<c>dcp start-apiserver --monitor &lt;AppHost pid&gt; --detach</c>) and, once the AppHost
-/// has asked it to stop, exits on its own a moment after the AppHost is done with it. Waiting for DCP and what it still
-/// runs (its controllers and their process monitors) makes the AppHost's exit the end of the run: no process of it left
-/// behind. Found in /proc, so on Linux only; elsewhere DCP's monitor finishes the clean-up by itself.
+/// has asked it to stop, exits on its own a moment after the AppHost is done with it. Waiting for DCP's processes (the
+/// API server, its controllers, their process monitors), noted once the app has started, makes the AppHost's exit the
+/// end of the run, with no process of it left. Found in /proc, so on Linux only; elsewhere DCP finishes by itself.
 /// </summary>
-internal static class DcpExit
+internal sealed class DcpExit
 {
-    public static void WaitFor(TimeSpan timeout)
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(20);
+
+    private List<(int Pid, string StartTime)> _processes = [];
+
+    /// <summary>Notes DCP's processes for this AppHost: the API server that watches this process, and its descendants.</summary>
+    public void Note()
     {
         if (!OperatingSystem.IsLinux())
         {
             return;
         }
-        var deadline = Stopwatch.StartNew();
-        foreach (var pid in DcpProcesses())
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                var left = timeout - deadline.Elapsed;
-                if (left <= TimeSpan.Zero || !process.WaitForExit(left))
-                {
-                    return;
-                }
-            }
-            catch (ArgumentException)
-            {
-                // Exited already.
-            }
-        }
-    }
-
-    /// <summary>DCP's processes for this AppHost: the API server that watches this process, and its descendants.</summary>
-    private static List<int> DcpProcesses()
-    {
-        var monitor = $"--monitor {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
+        var monitor = $"--monitor {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)} ";
         var parents = new Dictionary<int, int>();
         var found = new List<int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || Stat(pid) is not { } stat)
             {
                 continue;
             }
+            parents[pid] = int.Parse(stat[1], CultureInfo.InvariantCulture);
             try
             {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
-                if (Array.IndexOf(arguments, "start-apiserver") >= 0 && string.Join(' ', arguments).Contains($"{monitor} ", StringComparison.Ordinal))
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains(" start-apiserver ", StringComparison.Ordinal) && commandLine.Contains(monitor, StringComparison.Ordinal))
                 {
                     found.Add(pid);
                 }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Gone while listed.
             }
@@ -67,6 +48,33 @@ internal static class DcpExit
         {
             found.AddRange(parents.Where(p => p.Value == found[i] && !found.Contains(p.Key)).Select(p => p.Key));
         }
-        return found;
+        _processes = [.. found.Select(pid => (pid, Stat(pid)?[19] ?? "")).Where(p => p.Item2.Length > 0)];
+    }
+
+    /// <summary>Waits, up to <paramref name="timeout"/>, until every noted process has exited (a zombie has).</summary>
+    public void WaitForExit(TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (_processes.Any(p => Runs(p.Pid, p.StartTime)) && DateTimeOffset.UtcNow < deadline)
+        {
+            // Polls on purpose: these are not this process's children, so no exit notification reaches it.
+            Thread.Sleep(s_poll);
+        }
+    }
+
+    private static bool Runs(int pid, string startTime) => Stat(pid) is { } stat && stat[0] != "Z" && stat[19] == startTime;
+
+    /// <summary>The fields of /proc/pid/stat after the command name: state, parent pid, …, start time (index 19).</summary>
+    private static string[]? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

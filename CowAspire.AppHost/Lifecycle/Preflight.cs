@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using CowAspire.AppHost.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CowAspire.AppHost.Lifecycle;
 
@@ -30,8 +31,10 @@ public static class Preflight
             Console.Error.WriteLine($"CowAspire cannot start: {problem}");
             return 1;
         }
+        var dcp = new DcpExit();
+        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(dcp.Note);
         app.Run();
-        DcpExit.WaitFor(TimeSpan.FromSeconds(10));
+        dcp.WaitForExit(TimeSpan.FromSeconds(10));
         return 0;
     }
 

@@ -17,10 +17,10 @@ public class DashboardPageTests(TelemetryAppFixture fixture, BrowserFixture brow
 
         // Without the browser token the dashboard shows nothing but its login page.
         await page.GotoAsync(Dashboard.BaseUrl.ToString());
-        await Expect(page).ToHaveURLAsync(new Regex("/login\\?returnUrl="));
+        await Expect(page).ToHaveURLAsync(new Regex("/login\\?returnUrl="), new() { Timeout = Timeout });
 
         await page.GotoAsync(Dashboard.LoginUrl.ToString());
-        await Expect(page).ToHaveURLAsync(Dashboard.BaseUrl.ToString());
+        await Expect(page).ToHaveURLAsync(Dashboard.BaseUrl.ToString(), new() { Timeout = Timeout });
 
         string[] resources = ["redis", "api", .. Fixture.WebReplicas];
         var names = page.Locator("tr.resource-row .resource-name-text");
@@ -34,7 +34,7 @@ public class DashboardPageTests(TelemetryAppFixture fixture, BrowserFixture brow
             await Expect(row.Locator("td[title='Running'] .state-column-cell svg[style*='--success']")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         }
 
-        await DashboardPages.DismissMessagesAsync(page);
+        await DashboardPages.TidyForScreenshotAsync(page);
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-resources.png") });
     }
 

@@ -1,15 +1,19 @@
 using System.Text.RegularExpressions;
+using CowAspire.Tests.Infrastructure;
 using CowAspire.Tests.Telemetry;
 using Microsoft.Playwright;
 
 namespace CowAspire.Tests.Browser;
 
-/// <summary>The services' traces and structured logs on Aspire's dashboard, in headless Chromium.</summary>
+/// <summary>The services' traces, structured logs and metrics on Aspire's dashboard, in headless Chromium.</summary>
 public class TelemetryPageTests(TelemetryAppFixture fixture, BrowserFixture browser, ITestOutputHelper output)
     : TelemetryTest(fixture, output), IClassFixture<BrowserFixture>
 {
     /// <summary>Telemetry shows live; Redis spans only after the instrumentation's next flush (about every 10 s).</summary>
     private const float Timeout = 60_000;
+
+    /// <summary>The metrics table shows a change of value some while after the export that carried it (up to a minute seen).</summary>
+    private const float MetricTimeout = 90_000;
 
     [Fact]
     public async Task APostedQuotesTraceShowsOnTheTracesPageAcrossWebApiRedisAndBothReplicas()
@@ -33,7 +37,7 @@ public class TelemetryPageTests(TelemetryAppFixture fixture, BrowserFixture brow
         }
 
         await row.Locator("td[title^='Name: ']").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex($"/traces/detail/{traceId}"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/traces/detail/{traceId}"), new() { Timeout = Timeout });
         // Each span's row is titled "{resource}: {span}"; the api, one instance, is shown by its name.
         var webRequest = page.Locator("td.expand-col[title^='web-'][title$=': POST /quotes/']");
         await Expect(webRequest).ToHaveCountAsync(1, new() { Timeout = Timeout });
@@ -49,7 +53,7 @@ public class TelemetryPageTests(TelemetryAppFixture fixture, BrowserFixture brow
             await Expect(page.Locator($"td.expand-col[title^='{replica}: '][title$='cowaspire:quotes']")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         }
 
-        await DashboardPages.DismissMessagesAsync(page);
+        await DashboardPages.TidyForScreenshotAsync(page);
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-trace.png") });
     }
 
@@ -69,20 +73,79 @@ public class TelemetryPageTests(TelemetryAppFixture fixture, BrowserFixture brow
         var resources = (await rows.Locator("td[col-index='1']").AllInnerTextsAsync()).Select(r => r.Trim()).ToList();
         Assert.Contains("api", resources);
         Assert.Single(resources, Fixture.WebReplicas.Contains);
-        await DashboardPages.DismissMessagesAsync(page);
+        await DashboardPages.TidyForScreenshotAsync(page);
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-logs.png") });
 
         await rows.First.Locator($"a[href^='/traces/detail/{traceId}']").ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new Regex($"/traces/detail/{traceId}"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/traces/detail/{traceId}"), new() { Timeout = Timeout });
         await Expect(page.Locator("td.expand-col[title='api: POST /quotes/']")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+    }
+
+    [Fact]
+    public async Task TheOpenStreamsMetricFollowsClientsConnectingAndLeavingOnTheMetricsPage()
+    {
+        // The dashboard's API has no metrics: its metrics page, in its table view, shows what a replica exported.
+        var page = await LoggedInPageAsync();
+        var replica = Fixture.WebReplicas[0];
+        // Straight to one replica, past the AppHost's proxy, so that it holds all three.
+        using var client = new HttpClient(TestHttp.CreateHandler())
+        {
+            BaseAddress = Replicas.Endpoint(Fixture.App, replica, "https"),
+            DefaultRequestVersion = HttpVersion.Version20,
+        };
+        var streams = new List<HttpResponseMessage>();
+        var reading = new List<Task>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var stream = await client.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
+                streams.Add(stream);
+                Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+                // Read as a browser would: a client that reads nothing is dropped as too slow once its queue fills.
+                reading.Add(DiscardAsync(stream));
+            }
+
+            // The replica's instruments, listed as they arrive (the page shows one named in its URL only if it has arrived).
+            await page.GotoAsync(new Uri(Dashboard.BaseUrl, $"/metrics/resource/{replica}").ToString());
+            await page.Locator("fluent-tree-item[title='cowaspire.gateway.streams']").ClickAsync(new() { Timeout = Timeout });
+            await Expect(page.Locator(".metrics-chart-header h3")).ToHaveTextAsync("cowaspire.gateway.streams", new() { Timeout = Timeout });
+            await page.Locator("fluent-tab#tab-Table").ClickAsync();
+            // Newest first, one row per change of value; the value's cell also holds an icon saying which way it went.
+            var latest = page.Locator("#tab-Table-panel tbody tr.fluent-data-grid-row").First.Locator("td[col-index='2'] > span");
+            await Expect(latest).ToHaveTextAsync("3", new() { Timeout = MetricTimeout });
+            await DashboardPages.TidyForScreenshotAsync(page);
+            await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-metrics.png") });
+
+            streams.ForEach(s => s.Dispose());
+
+            await Expect(latest).ToHaveTextAsync("0", new() { Timeout = MetricTimeout });
+        }
+        finally
+        {
+            streams.ForEach(s => s.Dispose());
+            await Task.WhenAll(reading);
+        }
+    }
+
+    private static async Task DiscardAsync(HttpResponseMessage stream)
+    {
+        try
+        {
+            await (await stream.Content.ReadAsStreamAsync(Cancellation)).CopyToAsync(Stream.Null, Cancellation);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or HttpRequestException)
+        {
+            // The test closed it.
+        }
     }
 
     private async Task<IPage> LoggedInPageAsync()
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(Dashboard.LoginUrl.ToString());
-        await Expect(page).ToHaveURLAsync(Dashboard.BaseUrl.ToString());
+        await Expect(page).ToHaveURLAsync(Dashboard.BaseUrl.ToString(), new() { Timeout = Timeout });
         return page;
     }
 

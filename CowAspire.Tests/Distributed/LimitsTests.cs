@@ -84,7 +84,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : OwnAppTest(output)
     [Fact]
     public async Task QuoteRateLimitIsOneBucketAcrossReplicas()
     {
-        // Five quotes to each replica, straight past the front door: a bucket per replica would take six.
+        // Five quotes to each replica, straight past DCP's proxy: a bucket per replica would take six.
         var clients = Replicas.Of(App, "web").Select(r => ClientFrom(IPAddress.Loopback, Replicas.Endpoint(App, r, "https"))).ToList();
         Assert.Equal(2, clients.Count);
 

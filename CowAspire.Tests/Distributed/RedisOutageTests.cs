@@ -8,7 +8,7 @@ namespace CowAspire.Tests.Distributed;
 
 /// <summary>
 /// Redis away or full: the site stays up (page, liveness, open streams) and only quotes are refused, with a 503
-/// that says why, until Redis is back. Replicas and the Api are asked directly, past the front doors: those route
+/// that says why, until Redis is back. Replicas and the Api are asked directly, past DCP's proxies: those route
 /// on /health (which includes Redis) and so stop sending anything to a service while Redis is away or full.
 /// </summary>
 [Collection(FaultCollection.Name)]
@@ -51,7 +51,7 @@ public sealed class RedisOutageTests : IDisposable
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
                 Assert.Contains("redis:", await health.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
 
-                // The gateway relays the Api's refusal, or, once the Api's front door has dropped it, refuses itself.
+                // The gateway relays the Api's refusal, or, once the Api's proxy has dropped it, refuses itself.
                 using var refused = await replica.PostAsJsonAsync("/quotes", new { text = "Nobody is keeping count." }, Cancellation);
                 await AssertUnavailableAsync(refused, "so the quote was not accepted");
             }

@@ -64,11 +64,13 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Http11ReaderThatStallsBehindTheFrontDoorIsCutOffWithinTheBound()
+    public async Task Http11ReaderThatStallsIsCutOffWithinTheBound()
     {
-        var frontDoor = _app.GetEndpoint("web", "https");
+        // Straight to a replica: DCP's proxy (a development convenience; an ingress in production) adds socket buffers
+        // of its own between the client and the gateway, and the bound under test is the gateway's.
+        var replica = Replicas.Endpoint(_app, Replicas.Of(_app, "web")[0], "https");
         using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync(frontDoor.Host, frontDoor.Port, Cancellation);
+        await tcp.ConnectAsync(replica.Host, replica.Port, Cancellation);
         await using var tls = new System.Net.Security.SslStream(tcp.GetStream());
         await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
         {
@@ -76,7 +78,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
             ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http11],
             RemoteCertificateValidationCallback = TestHttp.ValidateCertificate,
         }, Cancellation);
-        var cutOff = WaitForLogAsync(_app, "web", $"fell {QueueCapacity} events behind");
+        var cutOff = WaitForLogAsync(_app, Replicas.Of(_app, "web")[0], $"fell {QueueCapacity} events behind");
         await tls.WriteAsync("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"u8.ToArray(), Cancellation);
         var head = new byte[512];
         var headRead = await tls.ReadAsync(head, Cancellation);
@@ -98,9 +100,9 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
         });
         output.WriteLine($"The stalled HTTP/1.1 reader drained {drained} bytes before its connection ended ({ended?.GetType().Name ?? "clean end"}).");
         Assert.True(ended is null or IOException, $"Expected the connection to end, got {ended?.GetType().Name}.");
-        // The gateway's queue (64 frames of ~1 KB), Kestrel's 64 KiB response buffer and the front door's 64 KiB socket
-        // buffers each way: well under a mebibyte, whichever path the client took.
-        Assert.True(drained < 1024 * 1024, $"The stalled client received {drained} bytes: the bound does not hold through the front door.");
+        // The gateway's queue (64 frames of ~1 KB), Kestrel's 64 KiB response buffer and the loopback socket buffers of a
+        // reader that never read: well under a mebibyte.
+        Assert.True(drained < 1024 * 1024, $"The stalled client received {drained} bytes: over the bound.");
     }
 
     private static HttpClient ReplicaClient(Uri replica) =>

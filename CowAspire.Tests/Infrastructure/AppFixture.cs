@@ -13,6 +13,8 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Short, so that a client can ask for more than history holds within a test.</summary>
     public const int HistoryLength = 50;
 
+    private static readonly SemaphoreSlim s_oneStartAtATime = new(1, 1);
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
@@ -64,6 +66,9 @@ public class AppFixture : IAsyncLifetime
             .WithEnvironment("Limits__QuoteBurst", "10000");
         configure?.Invoke(appHost);
         var app = await appHost.BuildAsync(cancellationToken);
+        // One app starts at a time: a start is CPU-bound (DCP, a dotnet run per project, JIT), and several at once on two
+        // cores take each other past any bound; tests of apps already started run on meanwhile.
+        await s_oneStartAtATime.WaitAsync(cancellationToken);
         try
         {
             using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -81,6 +86,10 @@ public class AppFixture : IAsyncLifetime
         {
             await app.DisposeAsync();
             throw;
+        }
+        finally
+        {
+            s_oneStartAtATime.Release();
         }
     }
 

@@ -19,7 +19,7 @@ public static class HostileFaults
         await app.WaitForHealthyAsync("redis");
     }
 
-    /// <summary>Where each replica of <paramref name="resource"/> itself listens, past the front door.</summary>
+    /// <summary>Where each replica of <paramref name="resource"/> itself listens, past DCP's proxy.</summary>
     public static IReadOnlyList<Uri> ReplicaUris(DistributedApplication app, string resource, string endpoint) =>
         [.. Replicas.Of(app, resource).Select(id => Replicas.Endpoint(app, id, endpoint))];
 

@@ -2,7 +2,7 @@ namespace CowAspire.Tests.Infrastructure;
 
 /// <summary>
 /// A live-feed client that behaves like a browser's EventSource: when its stream ends or breaks it waits the
-/// server's <c>retry:</c> and reconnects through the front door with <c>Last-Event-ID</c>.
+/// server's <c>retry:</c> and reconnects through DCP's proxy with <c>Last-Event-ID</c>.
 /// </summary>
 public sealed class ResumingClient : IAsyncDisposable
 {

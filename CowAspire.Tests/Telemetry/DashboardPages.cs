@@ -6,15 +6,16 @@ namespace CowAspire.Tests.Telemetry;
 public static class DashboardPages
 {
     /// <summary>
-    /// Closes the dashboard's notices (here: no trusted development certificate, which the test machine has none of),
-    /// so that a screenshot shows the page itself.
+    /// Closes the dashboard's notices (here: no trusted development certificate, which the test machine has none of)
+    /// and moves the pointer off the page's rows, so that a screenshot shows the page itself.
     /// </summary>
-    public static async Task DismissMessagesAsync(IPage page)
+    public static async Task TidyForScreenshotAsync(IPage page)
     {
         foreach (var dismiss in await page.Locator(".dashboard-message-bar-dismiss").AllAsync())
         {
             await dismiss.ClickAsync();
         }
         await Assertions.Expect(page.Locator(".dashboard-message-bar")).ToHaveCountAsync(0);
+        await page.Mouse.MoveAsync(0, 0);
     }
 }
