@@ -45,8 +45,8 @@ if [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
 fi
 ensure_dev_cert
 
-# One descriptor per client connection in the bench and in each server (two in the front door): lift the soft limit
-# to the hard one, which the bench, the AppHost, its services and nginx inherit. Raising the hard limit itself needs
+# One descriptor per client connection in the bench and in each server (two in DCP's proxy): lift the soft limit
+# to the hard one, which the bench, the AppHost, DCP, the services and nginx inherit. Raising the hard limit itself needs
 # CAP_SYS_RESOURCE; the bench skips, and reports, a scenario that would not fit.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 

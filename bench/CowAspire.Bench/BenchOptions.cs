@@ -9,7 +9,7 @@ public enum Target
     /// <summary>One gateway process on its own endpoint: one Web replica (its own port), nginx with one worker.</summary>
     Gateway,
 
-    /// <summary>The whole app: CowAspire's front door and two Web replicas, nginx with two workers.</summary>
+    /// <summary>The whole app: DCP's proxy in front of CowAspire's two Web replicas, nginx with two workers.</summary>
     App,
 }
 
@@ -87,7 +87,8 @@ public sealed class BenchOptions
 
     /// <summary>
     /// Sizes at which the gateway-alone scenarios also run CowAspire with its telemetry off
-    /// (<c>Dashboard:Otlp:Enabled=false</c>: no service exports), so telemetry's cost is measured in the same run.
+    /// (<c>OTEL_SDK_DISABLED=true</c> in the services: OpenTelemetry's SDK collects and exports nothing), so
+    /// telemetry's cost is measured in the same run.
     /// </summary>
     public IReadOnlyList<int> TelemetryOffStreams { get; set; } = [2000];
 
@@ -120,7 +121,7 @@ public sealed class BenchOptions
           --streams 1000,2000,5000,10000  concurrent subscribers, one client connection each, one scenario each
           --protocols h2,h1             subscriber protocols, both over TLS (h2 = HTTP/2, h1 = HTTP/1.1)
           --targets gateway,app         gateway = one Web replica on its own port vs nginx with 1 worker;
-                                        app = the front door and two replicas vs nginx with 2 workers
+                                        app = DCP's proxy and two replicas vs nginx with 2 workers
           --seconds 12                  seconds of measured publishing per scenario
           --settle-seconds 4            seconds of the same load before it, unmeasured (steady state)
           --rate 10                     messages per second
@@ -133,7 +134,8 @@ public sealed class BenchOptions
           --repeat 1                    runs per scenario and system (the least disturbed one is reported)
           --quiet-wait 15               seconds to wait before each run for the machine to be quiet
           --quiet-percent 25            quiet = all cores less busy than this (percent, over 1 s)
-          --telemetry-off-at 2000       sizes at which gateway-alone scenarios also run CowAspire with telemetry off (none = never)
+          --telemetry-off-at 2000       sizes at which gateway-alone scenarios also run CowAspire with telemetry off
+                                        (OTEL_SDK_DISABLED=true in its services; none = never)
           --nginx-workers 2             nginx worker processes in the whole-app scenarios
           --drain-timeout 10            seconds to wait for stragglers after the last publish
           --steady-seconds 120          after the warm-up round, wait up to this long for the gateway to idle (JIT done)
@@ -142,7 +144,7 @@ public sealed class BenchOptions
           --profile-at 2000             the size profiled (default: the largest)
           --profile-seconds 10          seconds of sampling per profiled scenario
           --max-seconds 4800            hard limit for the whole run
-          --env KEY=VALUE               extra environment for the AppHost (repeatable)
+          --env KEY=VALUE               extra environment for the AppHost, which DCP passes on to the services (repeatable)
           --report bench/REPORT.md      report path (relative to --repo)
           --command "..."               command line quoted in the report
         """;

@@ -31,6 +31,9 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has exited, else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     public string Tail => string.Join('\n', _tail);
 
     public static Task<ChildProcess> StartAsync(string fileName, IEnumerable<string> arguments,

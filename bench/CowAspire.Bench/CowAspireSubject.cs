@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -8,26 +7,34 @@ using System.Text.RegularExpressions;
 namespace CowAspire.Bench;
 
 /// <summary>
-/// CowAspire as built: the Release AppHost started as a process (it starts redis-server, the Api and two Web
-/// replicas behind its TCP front door). Subscribers use the front door's HTTPS address (<see cref="Target.App"/>) or
-/// the first replica's own HTTPS address, as the dashboard's <c>/api/resources</c> lists it (<see cref="Target.Gateway"/>:
+/// CowAspire as built: the Release AppHost started as a process, as a developer runs it outside its launch profile
+/// (Aspire's dashboard on loopback ports of the run's own, DCP on random ports). DCP starts Aspire's dashboard,
+/// redis-server, the Api and two Web replicas (each through <c>dotnet run</c>), and puts its proxy in front of each
+/// endpoint. Subscribers use DCP's proxy for the web, the <c>web=</c> address of the AppHost's ready line
+/// (<see cref="Target.App"/>), or the first replica's own HTTPS address, past the proxy (<see cref="Target.Gateway"/>:
 /// the gateway measured on its own; the other replica idles, subscribed to Redis, and is not counted as gateway).
-/// Messages are POSTed to the Api (found through the same API), since the Web gateway rate-limits POST /quotes.
+/// That address is what DCP told the replica, <c>Kestrel__Endpoints__https__Url</c> in its environment, as the tests
+/// read it from Aspire's snapshot of the replica. Messages are POSTed to the Api through the address DCP gives the
+/// Web for it (<c>services__api__http__0</c>), since the Web gateway rate-limits POST /quotes.
 /// </summary>
 public sealed partial class CowAspireSubject(BenchOptions options, int streams, Target target, bool telemetry = true) : ISubject
 {
-    /// <summary>The system name of CowAspire run with its services exporting no telemetry.</summary>
+    /// <summary>The system name of CowAspire run with its services' OpenTelemetry SDK disabled.</summary>
     public const string TelemetryOff = "cowaspire-telemetry-off";
 
     /// <summary>The report's name for that run.</summary>
     public const string TelemetryOffName = "CowAspire, telemetry off";
 
+    /// <summary>OpenTelemetry's own switch (the SDK's providers become no-ops); Aspire has none that stops a service exporting.</summary>
+    public const string SdkDisabled = "OTEL_SDK_DISABLED";
+
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
     private ChildProcess? _appHost;
     private Uri? _api;
-    private readonly List<(string Name, int Pid)> _services = [];
-    private (string Name, int Pid, Uri Url)? _replica;
+    private List<AppHostProcess> _processes = [];
+    private (AppHostProcess Process, Uri Url)? _replica;
     private HashSet<string>? _devCertificates;
+    private string? _stopNotes;
 
     /// <summary>The extension that marks ASP.NET Core's HTTPS development certificate.</summary>
     private const string AspNetHttpsOid = "1.3.6.1.4.1.311.84.1.1";
@@ -38,41 +45,57 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
     public bool Profiled { get; init; }
 
     public string GatewayLabel => target == Target.Gateway
-        ? $"Web replica {_replica?.Name} alone, on its own port (1 process)"
-        : "Web replicas behind the front door (2 processes)";
+        ? $"Web replica {_replica?.Process.Name} alone, on its own port (1 process)"
+        : $"Web replicas behind DCP's proxy ({Webs.Count()} processes)";
 
-    public string AllLabel => "AppHost (front door) + Web ×2 + Api + redis-server";
+    /// <summary>Every process by kind, in the order found: AppHost + DCP ×7 (its proxies in dcp run-controllers) + Aspire dashboard + …</summary>
+    public string AllLabel
+    {
+        get
+        {
+            var proxy = _processes.FirstOrDefault(p => p.Name.EndsWith(ProxySuffix, StringComparison.Ordinal));
+            var kinds = _processes.GroupBy(p => p.Kind).Select(g =>
+            {
+                var label = g.Count() > 1 ? $"{g.Key} ×{g.Count()}" : g.Key;
+                return g.Key == AppHostProcesses.Dcp && proxy is not null ? $"{label} (its proxies in {proxy.Name[..^ProxySuffix.Length]})" : label;
+            });
+            return $"{string.Join(" + ", kinds)} ({_processes.Count} processes)";
+        }
+    }
+
+    private const string ProxySuffix = " (proxy)";
 
     public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
 
+    private IEnumerable<AppHostProcess> Webs => _processes.Where(p => p.Kind == AppHostProcesses.Web);
+
     public IReadOnlyList<int> GatewayPids => target == Target.Gateway && _replica is { } replica
-        ? [replica.Pid]
-        : [.. _services.Where(s => s.Name.StartsWith("web-", StringComparison.Ordinal)).Select(s => s.Pid)];
+        ? [replica.Process.Pid]
+        : [.. Webs.Select(p => p.Pid)];
 
-    public IReadOnlyList<int> AllPids => [.. Processes.Select(p => p.Pid)];
+    public IReadOnlyList<int> AllPids => [.. _processes.Select(p => p.Pid)];
 
-    public IReadOnlyList<(string Name, int Pid)> Processes =>
-        [.. _appHost is { } host ? [("apphost", host.Pid)] : Array.Empty<(string, int)>(), .. _services];
+    public IReadOnlyList<(string Name, int Pid)> Processes => [.. _processes.Select(p => (p.Name, p.Pid))];
 
-    /// <summary>The environment the AppHost (and so every service) gets.</summary>
+    /// <summary>The environment the AppHost gets; DCP passes it on to every service (its executables inherit DCP's environment, which is the AppHost's).</summary>
     public IReadOnlyDictionary<string, string> Environment
     {
         get
         {
             var environment = new Dictionary<string, string>
             {
-                // Web's endpoints (https, http, h2c) are its development settings, as under `dotnet run`.
+                // The AppHost reads web's Kestrel endpoints (https, http, h2c) from its Development settings, as under `dotnet run`.
                 ["DOTNET_ENVIRONMENT"] = "Development",
                 // The schedule must not publish during the run.
                 ["Quotes__PublishInterval"] = "01:00:00",
-                // Behind the front door every stream comes from one address (the proxy's): lift the per-address cap
+                // Behind DCP's proxy every stream comes from one address (the proxy's): lift the per-address cap
                 // (default 1000 per process) and the per-process cap (default 10000) above the scenario's size.
                 ["Limits__MaxStreamsPerAddress"] = Math.Max(1000, streams * 2).ToString(CultureInfo.InvariantCulture),
                 ["Limits__MaxStreams"] = Math.Max(10_000, streams * 2).ToString(CultureInfo.InvariantCulture),
             };
             if (!telemetry)
             {
-                environment["Dashboard__Otlp__Enabled"] = "false";
+                environment[SdkDisabled] = "true";
             }
             if (Profiled)
             {
@@ -91,14 +114,25 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var dll = Path.Combine(options.Repo, "CowAspire.AppHost", "bin", "Release", "net10.0", "CowAspire.AppHost.dll");
+        var project = Path.Combine(options.Repo, "CowAspire.AppHost");
+        var dll = Path.Combine(project, "bin", "Release", "net10.0", "CowAspire.AppHost.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: run 'dotnet build -c Release' first (bench/run.sh does).");
         }
 
+        // What the launch profile gives `dotnet run`: the dashboard's addresses, here plain HTTP on loopback ports of
+        // this run's own (Aspire allows that when told so), so another CowAspire on this machine does not collide.
+        var environment = new Dictionary<string, string>(Environment)
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
+            ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+            ["NO_COLOR"] = "1",
+        };
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _appHost = await ChildProcess.StartAsync("dotnet", [dll, "DcpPublisher:RandomizePorts=true", "Dashboard:Port=0"], Environment, options.Repo,
+        _appHost = await ChildProcess.StartAsync("dotnet", [dll, "DcpPublisher:RandomizePorts=true"], environment, project,
             line =>
             {
                 if (line.StartsWith("CowAspire ready:", StringComparison.Ordinal))
@@ -109,72 +143,131 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.StartTimeout);
-        var exited = _appHost.WaitForExitAsync(timeout.Token);
-        string line;
         try
         {
+            var exited = _appHost.WaitForExitAsync(timeout.Token);
             if (await Task.WhenAny(ready.Task, exited) != ready.Task)
             {
+                await exited; // a timeout, not an exit, throws here
                 throw new InvalidOperationException($"The AppHost exited before it was ready. Its last lines:\n{_appHost.Tail}");
             }
-            line = await ready.Task;
+            var line = await ready.Task;
+            var match = ReadyLine().Match(line);
+            if (!match.Success)
+            {
+                throw new InvalidOperationException($"Cannot read the ready line: {line}");
+            }
+            var proxy = new Uri(match.Groups["web"].Value);
+            SubscribeUrl = new Uri(proxy, "/events");
+
+            FindProcesses(proxy.Port);
+            await EveryReplicaServesAsync(timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The AppHost was not ready within {options.StartTimeout}. Its last lines:\n{_appHost.Tail}");
-        }
-
-        var match = ReadyLine().Match(line);
-        if (!match.Success)
-        {
-            throw new InvalidOperationException($"Cannot read the ready line: {line}");
-        }
-        SubscribeUrl = new Uri(match.Groups["web"].Value.TrimEnd('/') + "/events");
-        var dashboard = match.Groups["dashboard"].Value;
-        var token = Uri.UnescapeDataString(match.Groups["token"].Value);
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{dashboard}/api/resources");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await _http.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var resources = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        foreach (var resource in resources.RootElement.EnumerateArray())
-        {
-            var name = resource.GetProperty("name").GetString() ?? "";
-            if (resource.GetProperty("pid").ValueKind == JsonValueKind.Number)
-            {
-                var pid = resource.GetProperty("pid").GetInt32();
-                _services.Add((name, pid));
-                if (resource.GetProperty("resource").GetString() == "web" && _replica is null)
-                {
-                    foreach (var endpoint in resource.GetProperty("endpoints").EnumerateArray())
-                    {
-                        if (endpoint.GetProperty("name").GetString() == "https")
-                        {
-                            _replica = (name, pid, new Uri(endpoint.GetProperty("replicaUrl").GetString()!));
-                        }
-                    }
-                }
-            }
-            if (resource.GetProperty("resource").GetString() == "api")
-            {
-                foreach (var endpoint in resource.GetProperty("endpoints").EnumerateArray())
-                {
-                    if (endpoint.GetProperty("name").GetString() == "http")
-                    {
-                        _api = new Uri(endpoint.GetProperty("url").GetString()!);
-                    }
-                }
-            }
-        }
-        if (_api is null || GatewayPids.Count == 0 || _replica is null)
-        {
-            throw new InvalidOperationException($"The dashboard did not list the Api's http endpoint and the Web replicas' https endpoints: {resources.RootElement}");
+            throw new TimeoutException($"The AppHost was not ready, every Web replica answering on its own port, within {options.StartTimeout}. Its last lines:\n{_appHost.Tail}");
         }
         if (target == Target.Gateway)
         {
-            SubscribeUrl = new Uri(_replica.Value.Url, "/events");
+            SubscribeUrl = new Uri(_replica!.Value.Url, "/events");
         }
+    }
+
+    /// <summary>
+    /// The AppHost's processes (for CPU and memory), the replica measured alone and its own address, the Api's
+    /// address; checks that every kind of process is there, so that a partial walk of /proc cannot pass.
+    /// </summary>
+    private void FindProcesses(int proxyPort)
+    {
+        var processes = AppHostProcesses.Of(_appHost!.Pid).ToList();
+        string Found() => string.Join("; ", processes.Select(p => $"{p.Name}: {p.CommandLine}"));
+        var expected = new (string Kind, int Count)[]
+        {
+            (AppHostProcesses.AppHost, 1), (AppHostProcesses.Dashboard, 1), (AppHostProcesses.Redis, 1),
+            (AppHostProcesses.Api, 1), (AppHostProcesses.Web, 2), (AppHostProcesses.DotnetRun, 3),
+        };
+        foreach (var (kind, count) in expected)
+        {
+            if (processes.Count(p => p.Kind == kind) != count)
+            {
+                throw new InvalidOperationException($"Expected {count} {kind} process(es) of AppHost {_appHost.Pid}, found: {Found()}");
+            }
+        }
+        if (!processes.Any(p => p.Name == "dcp start-apiserver"))
+        {
+            throw new InvalidOperationException($"No 'dcp start-apiserver --monitor {_appHost.Pid}' was found: {Found()}");
+        }
+        // Name the process that holds DCP's proxy for the web (the one listening on the ready line's port).
+        if (AppHostProcesses.Listening(processes, proxyPort) is { Kind: AppHostProcesses.Dcp } listener)
+        {
+            processes[processes.IndexOf(listener)] = listener with { Name = listener.Name + ProxySuffix };
+        }
+        _processes = processes;
+
+        foreach (var service in processes.Where(p => p.Kind is AppHostProcesses.Web or AppHostProcesses.Api))
+        {
+            // Telemetry off must really be off in the services, not only asked of the AppHost.
+            if (!telemetry && AppHostProcesses.Environment(service.Pid, SdkDisabled).GetValueOrDefault(SdkDisabled) != "true")
+            {
+                throw new InvalidOperationException($"{service} was not given {SdkDisabled}=true.");
+            }
+        }
+
+        var replica = Webs.OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        _replica = (replica, OwnAddress(replica, "https"));
+        var api = AppHostProcesses.Environment(replica.Pid, "services__api__http__0").GetValueOrDefault("services__api__http__0")
+            ?? throw new InvalidOperationException($"{replica} was given no address for the Api (services__api__http__0).");
+        _api = Loopback(api);
+    }
+
+    /// <summary>
+    /// Where a replica itself listens on <paramref name="endpoint"/>, past DCP's proxy: what DCP told it, in Kestrel's
+    /// endpoint configuration (web's endpoints come from its settings) or ASPNETCORE_URLS.
+    /// </summary>
+    private static Uri OwnAddress(AppHostProcess service, string endpoint)
+    {
+        var kestrel = $"Kestrel__Endpoints__{endpoint}__Url";
+        var environment = AppHostProcesses.Environment(service.Pid, kestrel, "ASPNETCORE_URLS");
+        var url = environment.GetValueOrDefault(kestrel)
+            ?? environment.GetValueOrDefault("ASPNETCORE_URLS")?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(u => u.StartsWith($"{endpoint}://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{service} was given no address for its '{endpoint}' endpoint.");
+        return Loopback(url);
+    }
+
+    private static Uri Loopback(string url) => new(url.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Aspire's health of a resource with replicas is its check through DCP's proxy, so the ready line can come while
+    /// one replica is still starting: wait until each answers /health on its own http endpoint.
+    /// </summary>
+    private async Task EveryReplicaServesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var web in Webs)
+        {
+            var health = new Uri(OwnAddress(web, "http"), "/health");
+            while (true)
+            {
+                try
+                {
+                    using var response = await _http.GetAsync(health, cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task<int> PublishAsync(int seq, CancellationToken cancellationToken)
@@ -184,32 +277,55 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         return (int)response.StatusCode;
     }
 
+    /// <summary>
+    /// SIGINT to the AppHost (as Ctrl+C; then TERM, then KILL, 20 s apart), then every process it had must be gone:
+    /// DCP, which watches the AppHost's pid, stops what it started and then itself. Whatever is left after 20 s is
+    /// named and killed.
+    /// </summary>
     public async Task<string> StopAsync()
     {
         if (_appHost is null)
         {
             return "not started";
         }
+        if (_stopNotes is not null)
+        {
+            return _stopNotes;
+        }
+        var pid = _appHost.Pid;
+        var known = new Dictionary<(int, long), AppHostProcess>();
+        void Add(IEnumerable<AppHostProcess> processes)
+        {
+            foreach (var process in processes.Where(p => p.Pid != pid))
+            {
+                known.TryAdd((process.Pid, process.StartTicks), process);
+            }
+        }
+        Add(_processes);
+        Add(AppHostProcesses.Of(pid)); // anything started since (or all of them, after a failed start)
         var how = await _appHost.StopAsync("INT", TimeSpan.FromSeconds(20));
-        var notes = new List<string> { $"AppHost stopped by SIG{how}" };
-        // Every service the AppHost started must be gone with it.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        List<(string Name, int Pid)> left;
-        while ((left = [.. _services.Where(s => ProcStats.IsRunning(s.Pid, s.Name == "redis" ? "redis-server" : "CowAspire."))]).Count > 0
-            && DateTime.UtcNow < deadline)
+        var notes = new List<string> { $"AppHost stopped by SIG{how}{(_appHost.ExitCode is { } code ? $" (exit code {code})" : "")}" };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        List<AppHostProcess> left;
+        while (true)
         {
-            await Task.Delay(200);
+            // The AppHost is gone (its pid may be another process's by now): DCP is still found by --monitor <pid>.
+            Add(AppHostProcesses.Of(pid, appHostRunning: false));
+            left = [.. known.Values.Where(p => p.IsRunning)];
+            if (left.Count == 0 || clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                break;
+            }
+            await Task.Delay(250);
         }
-        foreach (var (name, pid) in left)
+        foreach (var process in left)
         {
-            ChildProcess.Signal(pid, "KILL");
-            notes.Add($"{name} (pid {pid}) was left running and was killed");
+            ChildProcess.Signal(process.Pid, "KILL");
         }
-        if (left.Count == 0)
-        {
-            notes.Add("no process left");
-        }
-        return string.Join("; ", notes);
+        notes.Add(left.Count == 0
+            ? $"its other {known.Count} processes gone {clock.Elapsed.TotalSeconds:F1} s later, no process left"
+            : $"left running 20 s later and killed: {string.Join(", ", left)}");
+        return _stopNotes = string.Join("; ", notes);
     }
 
     /// <summary>The ASP.NET Core development certificate(s) of this user, which the Web replicas serve.</summary>
@@ -228,7 +344,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
 
     public async ValueTask DisposeAsync()
     {
-        if (_appHost is { HasExited: false })
+        if (_appHost is not null)
         {
             await StopAsync();
         }
@@ -236,7 +352,8 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         _http.Dispose();
     }
 
-    [GeneratedRegex(@"web=(?<web>https://\S+).*dashboard=(?<dashboard>http://[^/\s]+)/login\?t=(?<token>\S+)")]
+    /// <summary><c>CowAspire ready: web=https://127.0.0.1:PORT dashboard=…</c> (ReadyLine.cs in the AppHost).</summary>
+    [GeneratedRegex(@"^CowAspire ready: .*\bweb=(?<web>https://\S+)")]
     private static partial Regex ReadyLine();
 }
 

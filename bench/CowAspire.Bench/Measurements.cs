@@ -22,7 +22,8 @@ public sealed record Snapshot(long GatewayRssKb, long GatewayPssKb, double Gatew
             self.TotalProcessorTime.TotalSeconds,
             ProcStats.MachineCpu().Busy,
             ProcStats.MachineCpu().Total,
-            subject.Processes.ToDictionary(p => p.Name, p => ProcStats.CpuSeconds(p.Pid)),
+            // Processes of one name (DCP's helpers, the dotnet run wrappers) are one row, their CPU added up.
+            subject.Processes.GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Sum(p => ProcStats.CpuSeconds(p.Pid))),
             ProcStats.SumKb(gateway, ProcStats.NativeHeapKb));
     }
 }

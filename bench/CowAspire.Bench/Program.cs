@@ -196,7 +196,7 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
     }
 }
 
-// Each client connection is a descriptor in the bench and in the gateway; the front door holds two per client (its
+// Each client connection is a descriptor in the bench and in the gateway; DCP's proxy holds two per client (its
 // side and the replica's); 500 for everything else a process has open.
 static int DescriptorsNeeded(Target target, int streams) => (target == Target.App ? 2 * streams : streams) + 500;
 

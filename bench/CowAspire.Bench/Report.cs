@@ -63,13 +63,17 @@ public static class Report
             unnamed too; its `id:` is nchan's own (`time:tag`), a few bytes longer than CowAspire's
             number. The "SSE bytes per event" rows show what each really sent.
 
-            **Targets.** *Gateway alone*: CowAspire's AppHost runs as usual (redis-server, the Api, two Web replicas, the
-            front door), and the subscribers connect to the first Web replica's own HTTPS port, as the dashboard's
-            `/api/resources` lists it (`replicaUrl`), not to the front door; only that replica's process counts as
-            gateway (the other one idles, subscribed to Redis). Its peer is nginx with one worker. *Whole app*: the
-            subscribers connect to the AppHost's front door, which spreads them over two replicas; the gateway is both
-            replicas, and the front door's CPU is in "all processes" (the AppHost). Its peer is nginx with
-            {options.NginxWorkers} workers (`reuseport`).
+            **Targets.** CowAspire runs as a developer runs it: the Release AppHost (Aspire 13.6) as a process, in
+            Development, with Aspire's dashboard on loopback ports of the run's own (`ASPNETCORE_URLS`,
+            `ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL`, `ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL`, plain HTTP with
+            `ASPIRE_ALLOW_UNSECURED_TRANSPORT=true`) and `DcpPublisher:RandomizePorts=true`; Aspire's DCP starts the
+            dashboard, redis-server, the Api and two Web replicas (each through `dotnet run`) and puts its proxy in front
+            of each endpoint. *Gateway alone*: the subscribers connect to the first Web replica's own HTTPS port, past
+            DCP's proxy: the address DCP gave that replica (`Kestrel__Endpoints__https__Url` in its environment); only
+            that replica's process counts as gateway (the other one idles, subscribed to Redis). Its peer is nginx with
+            one worker. *Whole app*: the subscribers connect to DCP's proxy (the `web=` address of the AppHost's ready
+            line), which spreads them over the two replicas; the gateway is both replicas, and the proxy's CPU is in "all
+            processes" (DCP's). Its peer is nginx with {options.NginxWorkers} workers (`reuseport`).
 
             Each scenario runs {options.Repeat} time(s) per system, the systems taking turns; before each run the bench waits
             (up to {options.QuietWait.TotalSeconds:F0} s) for the machine to be less than {options.QuietPercent.ToString(Inv)} % busy. With
@@ -207,27 +211,29 @@ public static class Report
         md.AppendLine("## Notes");
         md.AppendLine();
         md.AppendLine(Inv, $"""
-            * **One machine, shared cores.** The bench client, CowAspire's five processes and nginx all run on the same
+            * **One machine, shared cores.** The bench client, CowAspire's processes and nginx all run on the same
               {Environment.ProcessorCount} cores (the systems take turns; they never run at the same time). The client reads
               every event of every stream, so at thousands of streams it competes with the server for CPU, and latency
               includes time waiting for a core. Absolute figures say little about bigger machines; the ratios, taken on the
               same client in the same run, are the point.
-            * **Open files.** Every client connection is a descriptor in the bench and in the gateway, two in the front door.
+            * **Open files.** Every client connection is a descriptor in the bench and in the gateway, two in DCP's proxy.
               This machine caps a process at its `ulimit -n` hard limit (raising it needs CAP_SYS_RESOURCE, which a
               sandbox may not have); run.sh raises the soft limit to the hard one, nginx gets `worker_rlimit_nofile` at
               that limit, and a scenario that would need more is listed as not run rather than measured failing.
             * **Not the same amount of work.** CowAspire's path has more hops than nchan's: publish → Api → Redis
               (`INCR`/`XADD`/`PUBLISH` in one Lua script, append-only file with an fsync per write) → one subscription per
-              Web replica → render (cowsay + HTML encoding, once per replica) → every stream, and every subscriber byte also
-              crosses the AppHost's TCP front door (a user-space proxy: one more read and write per chunk). nchan keeps the
+              Web replica → render (cowsay + HTML encoding, once per replica) → every stream, and for the whole app every
+              subscriber byte also crosses DCP's proxy (a user-space TCP proxy: one more read and write per chunk). nchan keeps the
               message in nginx shared memory and hands it to its workers over IPC; nothing is persisted. The "gateway" rows
               compare only the processes that hold the streams (one Web replica vs one nginx worker when the gateway is
               measured alone, both replicas vs {options.NginxWorkers} workers for the whole app); the "all processes" rows
-              include the front door (in the AppHost), the other replica, the Api and redis-server for CowAspire, and the
-              nginx master for nchan.
-            * **CowAspire's limits were raised for the bench.** Behind the front door every stream arrives from the proxy's
+              add for CowAspire everything the AppHost runs: the AppHost, DCP's processes (its proxies among them), Aspire's
+              dashboard (which receives the telemetry), the `dotnet run` wrapper of each service, the other replica, the Api
+              and redis-server (the "all processes" row names them); for nchan, the nginx master.
+            * **CowAspire's limits were raised for the bench.** Behind DCP's proxy every stream arrives from the proxy's
               address, so the per-address stream cap (default 1000 per process) would refuse streams (the clients spread
-              over loopback addresses, {Client.SourceAddresses.PerAddress} each, keep under it when they reach a replica directly): the AppHost was given
+              over loopback addresses, {Client.SourceAddresses.PerAddress} each, keep under it when they reach a replica directly): the AppHost was given,
+              and DCP passed on to the services,
               {string.Join(", ", cowAspireEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`"))} (the values of the last scenario: the
               caps are set to twice the scenario's streams, never below their defaults). Nothing else was tuned: the
               Web replicas run with their defaults (Server GC, Kestrel with `MaxStreamsPerConnection` 1000). With
@@ -277,8 +283,8 @@ public static class Report
         md.AppendLine();
         md.AppendLine("Each cell is the ratio CowAspire / nchan (below 1.0: CowAspire needs less) with both values, CowAspire's first. " +
             "The gateway is the process(es) holding the streams: one Web replica or one nginx worker alone, both replicas or " +
-            "both workers for the whole app. All processes adds, for CowAspire, the AppHost (whose front door every whole-app " +
-            "byte crosses), the other replica, the Api and redis-server; for nchan, the nginx master.");
+            "both workers for the whole app. All processes adds, for CowAspire, the AppHost, DCP (whose proxy every whole-app " +
+            "byte crosses), Aspire's dashboard, the `dotnet run` wrappers, the other replica, the Api and redis-server; for nchan, the nginx master.");
         md.AppendLine();
         md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | gateway RSS with streams | p50 latency | p99 latency | p99.9 latency | delivered | client CPU per delivery | machine busy during fan-out |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -319,7 +325,7 @@ public static class Report
         md.AppendLine();
     }
 
-    /// <summary>CowAspire with its telemetry exported to the dashboard (as the AppHost runs it) against none exported.</summary>
+    /// <summary>CowAspire with its telemetry exported to the dashboard (as the AppHost runs it) against OpenTelemetry's SDK disabled.</summary>
     private static void TelemetryCost(StringBuilder md, IReadOnlyList<Scenario> scenarios)
     {
         var compared = scenarios.Where(s => s.Reported(CowAspireSubject.TelemetryOffName) is not null && s.Reported("CowAspire") is not null).ToList();
@@ -329,8 +335,12 @@ public static class Report
         }
         md.AppendLine("## Telemetry's cost: CowAspire with telemetry on / off");
         md.AppendLine();
-        md.AppendLine("On is how the AppHost runs the services: traces, logs and metrics exported over OTLP to the dashboard every " +
-            "second (one span per quote per replica, never per delivery). Off is `Dashboard:Otlp:Enabled=false`: nothing exported. " +
+        md.AppendLine("On is how the AppHost runs the services: traces, logs and metrics exported over OTLP to Aspire's dashboard " +
+            "every second, as Aspire sets it in Development (one span per quote per replica, never per delivery). Off is " +
+            "`OTEL_SDK_DISABLED=true` in the services' environment (given to the AppHost, passed on by DCP, checked in each " +
+            "service's environment): OpenTelemetry's SDK makes no-op providers, so nothing is collected or exported. Aspire has " +
+            "no switch that stops its services exporting and nothing else (it gives every project the dashboard's OTLP " +
+            "address), so off also drops collection: the difference is the SDK's whole cost. The dashboard runs in both. " +
             "Each cell is the ratio on / off with both values, on first.");
         md.AppendLine();
         md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | p50 latency | p99 latency | delivered |");

@@ -11,7 +11,7 @@ public interface ISubject : IAsyncDisposable
     /// <summary>Every process of the system, the gateway's included.</summary>
     string AllLabel { get; }
 
-    /// <summary>Where subscribers connect: the gateway's own TLS endpoint, or the whole app's front door.</summary>
+    /// <summary>Where subscribers connect: the gateway's own TLS endpoint, or the whole app's (for CowAspire, DCP's proxy).</summary>
     Uri SubscribeUrl { get; }
 
     IReadOnlyList<int> GatewayPids { get; }
