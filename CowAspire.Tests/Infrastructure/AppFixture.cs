@@ -64,6 +64,16 @@ public class AppFixture : IAsyncLifetime
             .WithEnvironment("Streaming__HeartbeatInterval", "00:00:01")
             // Every test client comes from 127.0.0.1, so the per-address quota is raised here; LimitsTests checks it.
             .WithEnvironment("Limits__QuoteBurst", "10000");
+        if (!dashboard)
+        {
+            // Aspire points services at the dashboard's OTLP endpoint even when no dashboard runs; an exporter with nowhere
+            // to send retries, and holds a stopping service until its export times out. No dashboard, no export.
+            foreach (var service in (string[])["api", "web"])
+            {
+                appHost.CreateResourceBuilder<ProjectResource>(service)
+                    .WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+            }
+        }
         configure?.Invoke(appHost);
         var app = await appHost.BuildAsync(cancellationToken);
         // One app starts at a time: a start is CPU-bound (DCP, a dotnet run per project, JIT), and several at once on two
