@@ -11,11 +11,40 @@ public static class ResourceWaits
 {
     private const int LogLinesShown = 20;
 
-    /// <summary>Until the instance (or every instance of the resource) is Running and healthy.</summary>
-    public static Task WaitForHealthyAsync(this DistributedApplication app, string resourceOrInstance, TimeSpan? timeout = null,
-        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        app.WaitForAsync(resourceOrInstance, s => s.State?.Text == KnownResourceStates.Running && s.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+    /// <summary>
+    /// Until the instance (or every instance of the resource) is Running and healthy, and a project's instances each
+    /// answer <c>/health</c> themselves: Aspire checks a resource with replicas through DCP's proxy, so one replica
+    /// answering makes all of them healthy.
+    /// </summary>
+    public static async Task WaitForHealthyAsync(this DistributedApplication app, string resourceOrInstance, TimeSpan? timeout = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        await app.WaitForAsync(resourceOrInstance, s => s.State?.Text == KnownResourceStates.Running && s.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
             "Running and healthy", timeout, file, line);
+        foreach (var instance in InstancesOf(app, resourceOrInstance).Where(id => Replicas.Snapshot(app, id).ResourceType == "Project"))
+        {
+            await WaitForServingAsync(app, instance, timeout ?? TestTimeouts.Resource);
+        }
+    }
+
+    /// <summary>Until the project instance answers <c>/health</c> on its own http endpoint, past DCP's proxy.</summary>
+    public static async Task WaitForServingAsync(this DistributedApplication app, string instance, TimeSpan timeout)
+    {
+        using var client = new HttpClient(TestHttp.CreateHandler());
+        var health = new Uri(Replicas.Endpoint(app, instance, "http"), "/health");
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                using var response = await client.GetAsync(health, TestContext.Current.CancellationToken);
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, timeout, $"{instance} answers {health} itself", TestContext.Current.CancellationToken);
+    }
 
     /// <summary>
     /// Until the instance's process has ended, whichever way DCP words it: a process killed by a signal may be
