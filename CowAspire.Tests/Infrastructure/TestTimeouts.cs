@@ -7,5 +7,5 @@ public static class TestTimeouts
     public static readonly TimeSpan Resource = TimeSpan.FromSeconds(60);
 
     /// <summary>The whole app started from the AppHost's model, until every resource is healthy.</summary>
-    public static readonly TimeSpan AppStart = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan AppStart = TimeSpan.FromSeconds(180);
 }
