@@ -281,7 +281,9 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     /// </summary>
     private IReadOnlyList<ChildProcess> ChildPids(RunningAppHost appHost)
     {
-        var pids = ProcessTree.OfAppHost(appHost.Process.Id);
+        // DCP asks the container runtime now and then (`docker network ls`…); those one-shot commands are not the run's.
+        var pids = ProcessTree.OfAppHost(appHost.Process.Id)
+            .Where(p => !p.CommandLine.Contains("docker ", StringComparison.Ordinal)).ToList();
         foreach (var child in pids)
         {
             output.WriteLine($"child: {child}");
