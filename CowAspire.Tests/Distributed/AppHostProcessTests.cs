@@ -282,8 +282,8 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     private IReadOnlyList<ChildProcess> ChildPids(RunningAppHost appHost)
     {
         // DCP asks the container runtime now and then (`docker network ls`…); those one-shot commands are not the run's.
-        var pids = ProcessTree.OfAppHost(appHost.Process.Id)
-            .Where(p => !p.CommandLine.Contains("docker ", StringComparison.Ordinal)).ToList();
+        IReadOnlyList<ChildProcess> pids = [.. ProcessTree.OfAppHost(appHost.Process.Id)
+            .Where(p => !p.CommandLine.Contains("docker ", StringComparison.Ordinal))];
         foreach (var child in pids)
         {
             output.WriteLine($"child: {child}");
