@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CowAspire.Api.Limits;
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 using CowAspire.ServiceDefaults.Errors;
 using CowAspire.ServiceDefaults.Limits;
 using CowAspire.ServiceDefaults.Redis;
@@ -13,28 +13,17 @@ namespace CowAspire.Api.Quotes;
 
 internal static class QuoteEndpoints
 {
-    /// <summary>Room for 280 characters of any script, JSON escaping included, and nothing more.</summary>
-    public const int MaxBodyBytes = 4096;
-
-    /// <summary>The request header that makes a publish idempotent (the IETF httpapi draft's name).</summary>
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
-    /// <summary>Set to <c>true</c> on an answer that is the first publish's, returned again for a retry.</summary>
-    public const string ReplayedHeader = "Idempotent-Replayed";
-
-    private const int MaxIdempotencyKeyLength = 255;
-
     public static IEndpointRouteBuilder MapQuotes(this IEndpointRouteBuilder endpoints)
     {
         var quotes = endpoints.MapGroup("/quotes").WithTags("Quotes");
         quotes.MapGet("/", GetCatalog);
         quotes.MapGet("/{id:long}", GetPublished);
         quotes.MapPost("/", Submit)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithMetadata(new RequestSizeLimitAttribute(QuoteLimits.MaxBodyBytes))
             .RequireSharedRateLimit("api-quotes", services =>
             {
                 var limits = services.GetRequiredService<IOptions<ApiLimitOptions>>().Value;
-                return new TokenBucketLimit(limits.QuoteBurst, limits.QuotesPerSecond, limits.RetryAfterSeconds,
+                return new TokenBucketLimit(limits.QuoteBurst, limits.QuotesPerSecond, limits.RetryAfterSeconds, "Too many quotes",
                     $"At most {limits.QuoteBurst} quotes at once and {limits.QuotesPerSecond} a second per caller.");
             });
         return endpoints;
@@ -83,7 +72,7 @@ internal static class QuoteEndpoints
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Problem(ex.StatusCode, "Body too large", $"A quote request is at most {MaxBodyBytes} bytes.");
+            return Problem(ex.StatusCode, "Body too large", $"A quote request is at most {QuoteLimits.MaxBodyBytes} bytes.");
         }
         catch (InvalidOperationException)
         {
@@ -96,14 +85,14 @@ internal static class QuoteEndpoints
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid quote", error);
         }
-        var idempotencyKey = request.Headers[IdempotencyKeyHeader].ToString();
-        if (idempotencyKey.Length > 0 && !IsIdempotencyKey(idempotencyKey))
+        var idempotencyKey = request.Headers[QuoteHeaders.IdempotencyKey].ToString();
+        if (idempotencyKey.Length > 0 && !QuoteLimits.IsIdempotencyKey(idempotencyKey))
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid Idempotency-Key",
-                $"{IdempotencyKeyHeader} must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
+                $"{QuoteHeaders.IdempotencyKey} must be 1 to {QuoteLimits.MaxIdempotencyKeyLength} visible ASCII characters.");
         }
 
-        PublishResult published;
+        QuotePublishOutcome published;
         try
         {
             published = await store.PublishAsync(text, idempotencyKey.Length > 0 ? idempotencyKey : null, cancellationToken);
@@ -130,7 +119,7 @@ internal static class QuoteEndpoints
         var quote = published.Quote;
         if (published.Replayed)
         {
-            request.HttpContext.Response.Headers[ReplayedHeader] = "true";
+            request.HttpContext.Response.Headers[QuoteHeaders.Replayed] = "true";
             logger.SubmitReplayed(quote.Id);
         }
         else
@@ -141,11 +130,9 @@ internal static class QuoteEndpoints
         return TypedResults.Created($"/quotes/{quote.Id}", quote);
     }
 
-    private static bool IsIdempotencyKey(string key) =>
-        key.Length <= MaxIdempotencyKeyLength && key.All(c => c is > ' ' and <= '~');
-
     private static ProblemHttpResult Unavailable(HttpContext context, string detail) =>
-        RetryLaterProblem.Create(context, StatusCodes.Status503ServiceUnavailable, "Quote store unavailable", detail, retryAfterSeconds: 2);
+        RetryLaterProblem.Create(context, StatusCodes.Status503ServiceUnavailable, "Quote store unavailable", detail,
+            context.RequestServices.GetRequiredService<IOptions<ApiLimitOptions>>().Value.RetryAfterSeconds);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);

@@ -1,12 +1,11 @@
 using System.Text;
+using CowAspire.Contracts;
 
 namespace CowAspire.Api.Quotes;
 
 /// <summary>The rules a quote's text must meet before it is published.</summary>
 public static class QuoteText
 {
-    public const int MaxLength = 280;
-
     /// <summary>Checks <paramref name="raw"/>; on success <paramref name="text"/> is the trimmed text.</summary>
     /// <returns>null when valid, otherwise what is wrong, phrased for the client.</returns>
     public static string? Validate(string? raw, out string text)
@@ -33,8 +32,8 @@ public static class QuoteText
             remaining = remaining[consumed..];
         }
 
-        return length > MaxLength
-            ? $"text must be at most {MaxLength} characters (it has {length})."
+        return length > QuoteLimits.MaxTextLength
+            ? $"text must be at most {QuoteLimits.MaxTextLength} characters (it has {length})."
             : null;
     }
 }

@@ -24,7 +24,7 @@ public static class RateLimitExtensions
             {
                 return await next(context);
             }
-            return RetryLaterProblem.Create(http, StatusCodes.Status429TooManyRequests, "Too many quotes", bucket.Detail, bucket.RetryAfterSeconds);
+            return RetryLaterProblem.Create(http, StatusCodes.Status429TooManyRequests, bucket.Title, bucket.Detail, bucket.RetryAfterSeconds);
         });
     }
 }

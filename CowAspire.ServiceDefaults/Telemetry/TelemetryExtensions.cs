@@ -29,8 +29,9 @@ public static class TelemetryExtensions
                 .AddMeter(SourceName)
                 .DropPerBlockMemoryPoolInstruments())
             // Redis command spans come from Aspire's AddRedisClient, which adds its instrumentation and source itself.
+            // Also every CowAspire.* source a service's features bring (the quote spans: CowAspire.Quotes).
             .WithTracing(tracing => tracing
-                .AddSource(SourceName)
+                .AddSource(SourceName, $"{SourceName}.*")
                 .AddAspNetCoreInstrumentation(options => options.Filter = IsNotHealthProbe)
                 .AddHttpClientInstrumentation()
                 .ConfigureSampler((_, sampler) => new RedisCommandSampler(sampler)));

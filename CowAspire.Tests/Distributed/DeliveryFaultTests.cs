@@ -105,7 +105,7 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
         var before = await Quotes.PublishAsync(fixture.App, "Before the counter goes.", Cancellation);
         var epoch = await faults.EpochAsync();
 
-        Assert.True(await faults.Database.KeyDeleteAsync(CowAspire.ServiceDefaults.Contracts.QuoteKeys.NextId));
+        Assert.True(await faults.Database.KeyDeleteAsync(CowAspire.Contracts.QuoteKeys.NextId));
         var after = await Quotes.PublishAsync(fixture.App, "After the counter went.", Cancellation);
 
         Assert.Equal(before + 1, after);
@@ -182,7 +182,7 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     {
         await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
         var newest = await Quotes.PublishAsync(fixture.App, "Before history breaks.", Cancellation);
-        var history = CowAspire.ServiceDefaults.Contracts.QuoteKeys.History;
+        var history = CowAspire.Contracts.QuoteKeys.History;
         // History that Redis cannot read as a stream (WRONGTYPE): the replay's read fails.
         await faults.Database.KeyRenameAsync(history, "cowaspire:test:history");
         await faults.Database.StringSetAsync(history, "not a stream");
@@ -225,7 +225,7 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
             // Caught up: each resumes from the newest id at that moment, as a quote is being published.
             await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Cancellation }, async (_, token) =>
             {
-                var newest = (long)await faults.Database.StringGetAsync(CowAspire.ServiceDefaults.Contracts.QuoteKeys.NextId);
+                var newest = (long)await faults.Database.StringGetAsync(CowAspire.Contracts.QuoteKeys.NextId);
                 await using var stream = await EventStream.OpenAsync(client, "/events", token, lastEventId: $"{newest}-{epoch}");
                 await stream.ReadUntilAsync(r => r.Count > 0, token);
                 Assert.True(EventStream.IsQuote(stream.Received[0]),

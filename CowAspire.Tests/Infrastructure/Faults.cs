@@ -1,6 +1,5 @@
 using System.Globalization;
-using CowAspire.Api.Quotes;
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 using StackExchange.Redis;
 
 namespace CowAspire.Tests.Infrastructure;
@@ -33,13 +32,9 @@ public sealed class Faults(ConnectionMultiplexer redis) : IAsyncDisposable
     {
         var transaction = Database.CreateTransaction();
         _ = transaction.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
-        var published = transaction.ScriptEvaluateAsync(QuoteStore.PublishScript,
-            [QuoteKeys.NextId, QuoteKeys.History, QuoteKeys.Epoch, QuoteKeys.IdempotencyPrefix],
-            [QuoteScripts.NewEpoch(), text, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), AppFixture.HistoryLength,
-                QuoteEnvelope.CurrentVersion, QuoteKeys.ChannelName, 0]);
+        var published = QuotePublishScript.PublishAsync(transaction, new QuotePublication(text, DateTimeOffset.UtcNow, AppFixture.HistoryLength));
         Assert.True(await transaction.ExecuteAsync(), "The transaction did not run.");
-        var envelope = (string)((RedisResult[])(await published)!)[0]!;
-        return System.Text.Json.JsonDocument.Parse(envelope).RootElement.GetProperty("id").GetInt64();
+        return (await published).Quote.Id;
     }
 
     /// <summary>Loses all of Redis's data, as a restart without persistence, FLUSHALL or an operator would.</summary>

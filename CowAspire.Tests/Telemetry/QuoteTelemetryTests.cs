@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CowAspire.Api.Quotes;
+using CowAspire.Contracts;
 using CowAspire.ServiceDefaults.Telemetry;
 using CowAspire.Web.Streaming;
 
@@ -19,7 +20,7 @@ public sealed class QuoteTelemetryTests : IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == TelemetryExtensions.SourceName,
+            ShouldListenTo = source => source.Name == QuoteTracing.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(_listener);
@@ -31,7 +32,7 @@ public sealed class QuoteTelemetryTests : IDisposable
         string? traceParent;
         ActivityTraceId traceId;
         ActivitySpanId publishSpanId;
-        using (var publish = QuoteTracing.StartPublish("cowaspire:quotes"))
+        using (var publish = QuoteTracing.StartPublish())
         {
             Assert.NotNull(publish);
             traceParent = QuoteTracing.TraceParentOf(publish);
@@ -39,7 +40,7 @@ public sealed class QuoteTelemetryTests : IDisposable
         }
         Activity.Current = null;
 
-        using var fanOut = QuoteTracing.StartFanOut("cowaspire:quotes", traceParent, quoteId: 42, clients: 3);
+        using var fanOut = QuoteTracing.StartFanOut(traceParent, quoteId: 42, clients: 3);
 
         Assert.Equal($"00-{traceId}-{publishSpanId}-01", traceParent);
         Assert.NotNull(fanOut);
@@ -56,7 +57,7 @@ public sealed class QuoteTelemetryTests : IDisposable
     {
         Activity.Current = null;
 
-        using var fanOut = QuoteTracing.StartFanOut("cowaspire:quotes", traceParent, quoteId: 1, clients: 0);
+        using var fanOut = QuoteTracing.StartFanOut(traceParent, quoteId: 1, clients: 0);
 
         Assert.NotNull(fanOut);
         Assert.Equal(default, fanOut.ParentSpanId);

@@ -1,4 +1,4 @@
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 
 namespace CowAspire.Tests.Unit;
 

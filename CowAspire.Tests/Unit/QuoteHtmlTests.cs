@@ -1,4 +1,4 @@
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 using CowAspire.Web.Rendering;
 using CowAspire.Web.Streaming;
 using Microsoft.Extensions.Primitives;

@@ -84,7 +84,7 @@ public class SseFramesTests
     [Fact]
     public void QuoteFrameIsAnUnnamedEventWhoseIdCarriesTheEpoch()
     {
-        var quote = new CowAspire.ServiceDefaults.Contracts.QuoteEnvelope(2, 9, "two\nlines <b>", DateTimeOffset.UnixEpoch, "ab12");
+        var quote = new CowAspire.Contracts.QuoteEnvelope(2, 9, "two\nlines <b>", DateTimeOffset.UnixEpoch, "ab12");
         var frame = QuoteFrames.Quote(quote);
 
         var items = System.Net.ServerSentEvents.SseParser.Create(new MemoryStream(frame.Bytes.ToArray())).Enumerate().ToList();

@@ -26,7 +26,7 @@ internal static class LimitsExtensions
         builder.RequireSharedRateLimit(QuotePolicy, services =>
         {
             var limits = services.GetRequiredService<IOptions<LimitOptions>>().Value;
-            return new TokenBucketLimit(limits.QuoteBurst, limits.QuotesPerSecond, limits.RetryAfterSeconds,
+            return new TokenBucketLimit(limits.QuoteBurst, limits.QuotesPerSecond, limits.RetryAfterSeconds, "Too many quotes",
                 $"At most {limits.QuoteBurst} quotes at once and {limits.QuotesPerSecond.ToString(CultureInfo.InvariantCulture)} a second per client.");
         });
 }

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
+using CowAspire.Contracts;
 using CowAspire.ServiceDefaults.Errors;
 using CowAspire.Web.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace CowAspire.Web.Quotes;
 
@@ -12,14 +14,12 @@ namespace CowAspire.Web.Quotes;
 /// </summary>
 internal static class QuoteForwardingEndpoints
 {
-    public const int MaxBodyBytes = 4096;
-
     public static IEndpointRouteBuilder MapQuoteForwarding(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGroup("/quotes").WithTags("Quotes")
             .MapPost("/", Forward)
             .RequireQuoteRateLimit()
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(QuoteLimits.MaxBodyBytes));
         return endpoints;
     }
 
@@ -42,12 +42,12 @@ internal static class QuoteForwardingEndpoints
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TypedResults.Problem(statusCode: ex.StatusCode, title: "Body too large",
-                detail: $"A quote request is at most {MaxBodyBytes} bytes.");
+                detail: $"A quote request is at most {QuoteLimits.MaxBodyBytes} bytes.");
         }
 
         try
         {
-            return new ForwardedResult(await api.SubmitQuoteAsync(body, request.Headers[ApiClient.IdempotencyKeyHeader].ToString(), cancellationToken));
+            return new ForwardedResult(await api.SubmitQuoteAsync(body, request.Headers[QuoteHeaders.IdempotencyKey].ToString(), cancellationToken));
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException
             || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
@@ -55,7 +55,8 @@ internal static class QuoteForwardingEndpoints
             // Unreachable, timed out, or the circuit breaker is open after repeated failures: all "not now".
             logger.ApiUnavailable(ex.Message);
             return RetryLaterProblem.Create(request.HttpContext, StatusCodes.Status503ServiceUnavailable, "Quote producer unavailable",
-                "The Api did not answer, so the quote was not accepted. Retry later.", retryAfterSeconds: 2);
+                "The Api did not answer, so the quote was not accepted. Retry later.",
+                request.HttpContext.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value.RetryAfterSeconds);
         }
     }
 }
@@ -77,7 +78,7 @@ internal sealed class ForwardedResult(ApiResponse answer) : IResult
         }
         if (answer.Replayed is { } replayed)
         {
-            httpContext.Response.Headers[ApiClient.ReplayedHeader] = replayed;
+            httpContext.Response.Headers[QuoteHeaders.Replayed] = replayed;
         }
         await httpContext.Response.Body.WriteAsync(answer.Body, httpContext.RequestAborted);
     }
@@ -88,12 +89,6 @@ internal sealed record ApiResponse(int StatusCode, string? ContentType, string? 
 /// <summary>The typed client for the Api; its base address <c>https+http://api</c> is resolved by service discovery.</summary>
 internal sealed class ApiClient(HttpClient http)
 {
-    /// <summary>Passed on to the Api, which makes the publish idempotent with it.</summary>
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
-    /// <summary>The Api's mark on a replayed answer, passed back.</summary>
-    public const string ReplayedHeader = "Idempotent-Replayed";
-
     public async Task<ApiResponse> SubmitQuoteAsync(byte[] json, string idempotencyKey, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(json);
@@ -101,7 +96,7 @@ internal sealed class ApiClient(HttpClient http)
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/quotes", UriKind.Relative)) { Content = content };
         if (idempotencyKey.Length > 0)
         {
-            request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
+            request.Headers.TryAddWithoutValidation(QuoteHeaders.IdempotencyKey, idempotencyKey);
         }
         using var response = await http.SendAsync(request, cancellationToken);
         return new ApiResponse(
@@ -109,7 +104,7 @@ internal sealed class ApiClient(HttpClient http)
             response.Content.Headers.ContentType?.ToString(),
             response.Headers.Location?.ToString(),
             response.Headers.RetryAfter?.ToString(),
-            response.Headers.TryGetValues(ReplayedHeader, out var replayed) ? replayed.FirstOrDefault() : null,
+            response.Headers.TryGetValues(QuoteHeaders.Replayed, out var replayed) ? replayed.FirstOrDefault() : null,
             await response.Content.ReadAsByteArrayAsync(cancellationToken));
     }
 }

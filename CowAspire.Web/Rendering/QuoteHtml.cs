@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 
 namespace CowAspire.Web.Rendering;
 

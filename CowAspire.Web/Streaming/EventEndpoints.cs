@@ -1,4 +1,4 @@
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 using CowAspire.ServiceDefaults.Limits;
 using CowAspire.Web.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -165,7 +165,7 @@ public sealed class QuoteBroadcaster(
             return;
         }
 
-        if (QuoteHistory.Parse(message) is not { } quote)
+        if (QuoteEnvelope.Parse((string?)message) is not { } quote)
         {
             logger.UnreadableEnvelope(message.ToString().Length);
             return;
@@ -198,7 +198,7 @@ public sealed class QuoteBroadcaster(
     /// </summary>
     private async Task SynchronizeAsync(CancellationToken cancellationToken)
     {
-        HistoryState state;
+        QuoteState state;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -306,7 +306,7 @@ public sealed class QuoteBroadcaster(
     {
         var subscribers = Volatile.Read(ref _subscribers);
         // One span per quote per replica, a child of the publish span through the envelope; never one per client.
-        using var span = QuoteTracing.StartFanOut(QuoteKeys.ChannelName, quote.TraceParent, quote.Id, subscribers.Length);
+        using var span = QuoteTracing.StartFanOut(quote.TraceParent, quote.Id, subscribers.Length);
         var frame = QuoteFrames.Quote(quote);
         foreach (var subscriber in subscribers)
         {

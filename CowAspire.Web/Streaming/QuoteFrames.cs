@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 using CowAspire.Web.Rendering;
 
 namespace CowAspire.Web.Streaming;

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using CowAspire.ServiceDefaults.Contracts;
+using CowAspire.Contracts;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -112,7 +112,7 @@ public sealed class QuoteStreams(QuoteBroadcaster broadcaster, QuoteHistory hist
         }
     }
 
-    private async Task<HistoryState?> ReadStateAsync(CancellationToken cancellationToken)
+    private async Task<QuoteState?> ReadStateAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -174,7 +174,7 @@ public sealed record ResumePoint(string Epoch, long After, long Newest, string? 
     /// data) replays the current epoch from its start, an id ahead of the newest goes live from the newest, and
     /// either is announced with a <c>reset</c>. An id without an epoch is taken as this epoch's.
     /// </summary>
-    public static ResumePoint From(QuoteEventId last, HistoryState state)
+    public static ResumePoint From(QuoteEventId last, QuoteState state)
     {
         if (last.Epoch is { } epoch && epoch != state.Epoch)
         {

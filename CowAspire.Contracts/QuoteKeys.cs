@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace CowAspire.ServiceDefaults.Contracts;
+namespace CowAspire.Contracts;
 
 /// <summary>The Redis names the producer writes and the gateways read.</summary>
 public static class QuoteKeys
@@ -23,6 +23,9 @@ public static class QuoteKeys
     public const string ChannelName = "cowaspire:quotes";
 
     public static readonly RedisChannel Channel = RedisChannel.Literal(ChannelName);
+
+    /// <summary>The field of a history entry that holds the envelope.</summary>
+    public static readonly RedisValue HistoryField = "e";
 
     /// <summary>The history entry id of a quote id.</summary>
     public static RedisValue HistoryEntryId(long quoteId) => $"{quoteId}-0";

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CowAspire.ServiceDefaults.Telemetry;
+namespace CowAspire.Contracts;
 
 /// <summary>
 /// The spans of a quote's way through Redis, so that one trace shows the POST, the publish and the fan-out on every
@@ -9,11 +9,15 @@ namespace CowAspire.ServiceDefaults.Telemetry;
 /// </summary>
 public static class QuoteTracing
 {
-    private static readonly ActivitySource Source = new(TelemetryExtensions.SourceName);
+    /// <summary>The activity source of these spans: each service adds it to its tracer provider.</summary>
+    public const string SourceName = "CowAspire.Quotes";
+
+    private static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>The producer span around the publish script (INCR, XADD, PUBLISH), as OpenTelemetry's messaging conventions name it.</summary>
-    public static Activity? StartPublish(string channel)
+    public static Activity? StartPublish()
     {
+        const string channel = QuoteKeys.ChannelName;
         var activity = Source.StartActivity($"publish {channel}", ActivityKind.Producer);
         activity?.SetTag("messaging.system", "redis");
         activity?.SetTag("messaging.operation.type", "send");
@@ -29,8 +33,9 @@ public static class QuoteTracing
     /// The consumer span of one gateway replica handing one quote to its clients, a child of the publish span whose
     /// <paramref name="traceParent"/> the envelope carried; without one (an older publisher, or none sampled) a root.
     /// </summary>
-    public static Activity? StartFanOut(string channel, string? traceParent, long quoteId, int clients)
+    public static Activity? StartFanOut(string? traceParent, long quoteId, int clients)
     {
+        const string channel = QuoteKeys.ChannelName;
         ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent);
         var activity = Source.StartActivity($"process {channel}", ActivityKind.Consumer, parent);
         activity?.SetTag("messaging.system", "redis");

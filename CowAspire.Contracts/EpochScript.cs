@@ -1,14 +1,15 @@
 using System.Security.Cryptography;
+using StackExchange.Redis;
 
-namespace CowAspire.ServiceDefaults.Contracts;
+namespace CowAspire.Contracts;
 
 /// <summary>
-/// Lua shared by the producer and the gateways, so both agree on what the epoch is. Every script that uses
-/// <see cref="EnsureEpoch"/> takes <c>KEYS[1]</c> = <see cref="QuoteKeys.NextId"/>, <c>KEYS[2]</c> =
-/// <see cref="QuoteKeys.History"/>, <c>KEYS[3]</c> = <see cref="QuoteKeys.Epoch"/> and <c>ARGV[1]</c> = a fresh
-/// candidate epoch (<see cref="NewEpoch"/>); it leaves the epoch in the local <c>epoch</c>.
+/// The Lua that starts every quote script, so the producer and the gateways agree on what the epoch is. It takes
+/// <c>KEYS[1]</c> = <see cref="QuoteKeys.NextId"/>, <c>KEYS[2]</c> = <see cref="QuoteKeys.History"/>, <c>KEYS[3]</c> =
+/// <see cref="QuoteKeys.Epoch"/> and <c>ARGV[1]</c> = a fresh candidate epoch (<see cref="NewEpoch"/>), and leaves the
+/// epoch in the local <c>epoch</c>.
 /// </summary>
-public static class QuoteScripts
+internal static class EpochScript
 {
     /// <summary>
     /// With no epoch, Redis lost its data (or never had any): a new epoch starts, with history and counter cleared
@@ -32,10 +33,8 @@ public static class QuoteScripts
 
         """;
 
-    /// <summary>The epoch and the newest id given out in it (0 before the first quote), read together.</summary>
-    public const string ReadState = EnsureEpoch + """
-        return {epoch, tonumber(redis.call('GET', KEYS[1]))}
-        """;
+    /// <summary>The three keys every quote script starts with, in <see cref="EnsureEpoch"/>'s order.</summary>
+    public static readonly RedisKey[] Keys = [QuoteKeys.NextId, QuoteKeys.History, QuoteKeys.Epoch];
 
     /// <summary>A candidate epoch: 8 lowercase hex digits, used only if Redis has none.</summary>
     public static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));

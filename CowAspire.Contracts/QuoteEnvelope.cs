@@ -1,11 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CowAspire.ServiceDefaults.Contracts;
+namespace CowAspire.Contracts;
 
-/// <summary>
-/// A published quote as it travels on the Redis channel and sits in history. It lives here because the
-/// producer and the gateway must agree on it byte for byte, and this is the one library both reference.
-/// </summary>
+/// <summary>A published quote as it travels on the Redis channel and sits in history.</summary>
 /// <param name="V">Envelope version; a reader rejects versions it does not know instead of guessing.</param>
 /// <param name="Id">Monotonic id from Redis INCR, within its epoch.</param>
 /// <param name="Epoch">The lifetime of Redis's data the id belongs to (<see cref="QuoteKeys.Epoch"/>).</param>
@@ -24,7 +22,25 @@ public sealed record QuoteEnvelope(
     /// <summary>The SSE event id: <see cref="QuoteEventId"/>.</summary>
     [JsonIgnore]
     public string EventId => QuoteEventId.Format(Id, Epoch);
-}
 
-[JsonSerializable(typeof(QuoteEnvelope))]
-public sealed partial class QuoteEnvelopeJsonContext : JsonSerializerContext;
+    /// <summary>
+    /// The one reader of envelopes: null for anything that is not a current-version envelope with an id, a text and an
+    /// epoch (another version, damaged, or not ours), which every reader treats as absent.
+    /// </summary>
+    public static QuoteEnvelope? Parse(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+        try
+        {
+            var quote = JsonSerializer.Deserialize(json, QuoteEnvelopeJsonContext.Default.QuoteEnvelope);
+            return quote is { V: CurrentVersion, Id: > 0, Text: not null, Epoch.Length: > 0 } ? quote : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CowAspire.ServiceDefaults.Contracts;
+namespace CowAspire.Contracts;
 
 /// <summary>
 /// The SSE id of a quote, <c>{id}-{epoch}</c> (as Centrifugo pairs an offset with an epoch): the browser sends it
