@@ -40,19 +40,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>Where screenshots for the README go: docs/images at the repository root.</summary>
-    public static string ScreenshotPath(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CowAspire.sln")))
-        {
-            directory = directory.Parent;
-        }
-        var images = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "docs", "images");
-        Directory.CreateDirectory(images);
-        return Path.Combine(images, name);
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null)

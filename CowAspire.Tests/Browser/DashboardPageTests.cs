@@ -35,7 +35,7 @@ public class DashboardPageTests(TelemetryAppFixture fixture, BrowserFixture brow
         }
 
         await DashboardPages.TidyForScreenshotAsync(page);
-        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-resources.png") });
+        await Screenshots.SaveAsync(page, "dashboard-resources.png");
     }
 
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);

@@ -98,7 +98,7 @@ public class PageTests(AppFixture fixture, BrowserFixture browser, ITestOutputHe
         Assert.Equal(0, await page.Locator(".quote script").CountAsync());
         Assert.Equal(0, dialogs);
 
-        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("page.png") });
+        await Screenshots.SaveAsync(page, "page.png");
     }
 
     [Fact]

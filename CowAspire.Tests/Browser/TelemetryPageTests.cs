@@ -54,7 +54,7 @@ public class TelemetryPageTests(TelemetryAppFixture fixture, BrowserFixture brow
         }
 
         await DashboardPages.TidyForScreenshotAsync(page);
-        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-trace.png") });
+        await Screenshots.SaveAsync(page, "dashboard-trace.png");
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class TelemetryPageTests(TelemetryAppFixture fixture, BrowserFixture brow
         Assert.Contains("api", resources);
         Assert.Single(resources, Fixture.WebReplicas.Contains);
         await DashboardPages.TidyForScreenshotAsync(page);
-        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-logs.png") });
+        await Screenshots.SaveAsync(page, "dashboard-logs.png");
 
         await rows.First.Locator($"a[href^='/traces/detail/{traceId}']").ClickAsync();
 
@@ -116,7 +116,7 @@ public class TelemetryPageTests(TelemetryAppFixture fixture, BrowserFixture brow
             var latest = page.Locator("#tab-Table-panel tbody tr.fluent-data-grid-row").First.Locator("td[col-index='2'] > span");
             await Expect(latest).ToHaveTextAsync("3", new() { Timeout = MetricTimeout });
             await DashboardPages.TidyForScreenshotAsync(page);
-            await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dashboard-metrics.png") });
+            await Screenshots.SaveAsync(page, "dashboard-metrics.png");
 
             streams.ForEach(s => s.Dispose());
 
