@@ -28,13 +28,39 @@ internal static class EpochScript
             redis.call('SET', KEYS[3], epoch)
             redis.call('DEL', KEYS[2])
             redis.call('SET', KEYS[1], 0)
+            redis.call('SET', KEYS[4], 0)
           end
         end
 
         """;
 
-    /// <summary>The three keys every quote script starts with, in <see cref="EnsureEpoch"/>'s order.</summary>
-    public static readonly RedisKey[] Keys = [QuoteKeys.NextId, QuoteKeys.History, QuoteKeys.Epoch];
+    /// <summary>The four keys every quote script starts with, in <see cref="EnsureEpoch"/>'s order.</summary>
+    public static readonly RedisKey[] Keys = [QuoteKeys.NextId, QuoteKeys.History, QuoteKeys.Epoch, QuoteKeys.Announced];
+
+    /// <summary>
+    /// Announces quote <c>id</c>: publishes on the channel, from history and in id order, every quote after the
+    /// newest announced up to <c>id</c>, and makes <c>id</c> the newest announced. Only run once <c>id</c> is
+    /// acknowledged, which also acknowledges every id before it (a replica that holds a write holds all before it),
+    /// so what it publishes is never a quote a failover could take back. A later quote announced first takes the
+    /// earlier ones with it, and an earlier one announced late publishes nothing: ids go out once and in order.
+    /// Needs the locals <c>id</c>, <c>channel</c>, <c>field</c> and <c>historyLength</c>.
+    /// </summary>
+    public const string Announce = """
+        local announced = tonumber(redis.call('GET', KEYS[4]) or (id - 1))
+        if id > announced then
+          local from = math.max(announced + 1, id - tonumber(historyLength) + 1)
+          for _, entry in ipairs(redis.call('XRANGE', KEYS[2], from .. '-0', id .. '-0')) do
+            local fields = entry[2]
+            for i = 1, #fields, 2 do
+              if fields[i] == field then
+                redis.call('PUBLISH', channel, fields[i + 1])
+              end
+            end
+          end
+          redis.call('SET', KEYS[4], id)
+        end
+
+        """;
 
     /// <summary>A candidate epoch: 8 lowercase hex digits, used only if Redis has none.</summary>
     public static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));

@@ -17,6 +17,12 @@ public static class QuoteKeys
     /// </summary>
     public static readonly RedisKey Epoch = "cowaspire:quotes:epoch";
 
+    /// <summary>
+    /// The newest id announced on the channel. Readers take history only up to it: a quote written but not yet
+    /// acknowledged (a replica has not confirmed it) may vanish in a failover, and its id be given to another quote.
+    /// </summary>
+    public static readonly RedisKey Announced = "cowaspire:quotes:announced";
+
     /// <summary>Prefix of the keys that remember a publish by its Idempotency-Key.</summary>
     public const string IdempotencyPrefix = "cowaspire:quotes:idempotency:";
 

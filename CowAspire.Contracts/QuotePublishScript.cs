@@ -4,19 +4,20 @@ using StackExchange.Redis;
 namespace CowAspire.Contracts;
 
 /// <summary>
-/// Publishes a quote: id, history and channel in one Redis script, so no subscriber can see a quote history lacks.
-/// The Api publishes through it, and so do the fault tests that must publish exactly as the Api does.
+/// How a quote is published: written (id, history, idempotency key) in one Redis script, then announced on the
+/// channel once acknowledged. The Api publishes through it, and so do the fault tests that must publish exactly as
+/// the Api does.
 /// </summary>
 public static class QuotePublishScript
 {
-    // One script, so the idempotency check, INCR, XADD, PUBLISH and remembering the key are atomic: a gateway that reads
-    // history after seeing id N on the channel always finds N there, and two tries with one key cannot both publish.
-    // cjson builds the envelope because the id only exists inside Redis.
-    private const string Text = EpochScript.EnsureEpoch + """
-        local text, publishedAt, historyLength, version, channel, keyLifetime, traceparent, field =
-          ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+    // One script, so the idempotency check, INCR, XADD and remembering the key are atomic: two tries with one key cannot
+    // both write, and a gateway that sees id N announced always finds N in history. cjson builds the envelope because the
+    // id only exists inside Redis. With nothing to wait for (no replica to confirm), the script announces at once.
+    private const string WriteText = EpochScript.EnsureEpoch + """
+        local text, publishedAt, historyLength, version, channel, keyLifetime, traceparent, field, announceNow =
+          ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
         if keyLifetime ~= '0' then
-          local prior = redis.call('GET', KEYS[4])
+          local prior = redis.call('GET', KEYS[5])
           if prior then
             return {prior, 1}
           end
@@ -25,16 +26,31 @@ public static class QuotePublishScript
         local envelope = cjson.encode({v = version, id = id, text = text, publishedAt = publishedAt, epoch = epoch,
           traceparent = traceparent ~= '' and traceparent or nil})
         redis.call('XADD', KEYS[2], 'MAXLEN', '=', historyLength, id .. '-0', field, envelope)
-        redis.call('PUBLISH', channel, envelope)
         if keyLifetime ~= '0' then
-          redis.call('SET', KEYS[4], envelope, 'EX', keyLifetime)
+          redis.call('SET', KEYS[5], envelope, 'EX', keyLifetime)
+        end
+        if announceNow == '1' then
+
+        """ + EpochScript.Announce + """
         end
         return {envelope, 0}
         """;
 
+    // The quote's epoch must still be Redis's: if Redis lost its data since, the quote went with it.
+    private const string AnnounceText = """
+        local id, epoch, channel, field, historyLength = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+        if redis.call('GET', KEYS[3]) ~= epoch then
+          return 0
+        end
+
+        """ + EpochScript.Announce + """
+        return 1
+        """;
+
     /// <summary>
-    /// Publishes <paramref name="quote"/>; with an idempotency key already used within its lifetime, publishes nothing
-    /// and returns that first quote (whatever its text: comparing is the caller's business).
+    /// Writes <paramref name="quote"/>, and announces it at once unless <see cref="QuotePublication.AwaitsAcknowledgement"/>;
+    /// with an idempotency key already used within its lifetime, writes nothing and returns that first quote (whatever
+    /// its text: comparing is the caller's business).
     /// </summary>
     /// <remarks>On a transaction's <see cref="IDatabaseAsync"/> the task completes once the transaction has run.</remarks>
     public static async Task<QuotePublishOutcome> PublishAsync(IDatabaseAsync database, QuotePublication quote)
@@ -43,12 +59,26 @@ public static class QuotePublishScript
         ArgumentNullException.ThrowIfNull(quote);
         var keyLifetime = quote.IdempotencyKey is null ? 0 : (long)Math.Ceiling(quote.IdempotencyKeyLifetime.TotalSeconds);
         var result = (RedisResult[]?)await database.ScriptEvaluateAsync(
-            Text,
+            WriteText,
             [.. EpochScript.Keys, QuoteKeys.IdempotencyPrefix + (quote.IdempotencyKey ?? "")],
             [EpochScript.NewEpoch(), quote.Text, quote.PublishedAt.ToString("O", CultureInfo.InvariantCulture), quote.HistoryLength,
-                QuoteEnvelope.CurrentVersion, QuoteKeys.ChannelName, keyLifetime, quote.TraceParent ?? "", QuoteKeys.HistoryField]);
+                QuoteEnvelope.CurrentVersion, QuoteKeys.ChannelName, keyLifetime, quote.TraceParent ?? "", QuoteKeys.HistoryField,
+                quote.AwaitsAcknowledgement ? "0" : "1"]);
         return result is [var envelope, var replayed] && QuoteEnvelope.Parse((string?)envelope) is { } parsed
             ? new QuotePublishOutcome(parsed, (long)replayed == 1)
             : throw new InvalidOperationException("The publish script answered something other than an envelope.");
+    }
+
+    /// <summary>
+    /// Announces <paramref name="quote"/>, acknowledged since it was written (with every quote before it not yet
+    /// announced). False when Redis no longer holds its epoch.
+    /// </summary>
+    public static async Task<bool> AnnounceAsync(IDatabaseAsync database, QuoteEnvelope quote, int historyLength)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(quote);
+        var result = await database.ScriptEvaluateAsync(
+            AnnounceText, EpochScript.Keys, [quote.Id, quote.Epoch, QuoteKeys.ChannelName, QuoteKeys.HistoryField, historyLength]);
+        return (long)result == 1;
     }
 }

@@ -3,13 +3,13 @@ using System.ComponentModel.DataAnnotations;
 namespace CowAspire.Api.Limits;
 
 /// <summary>
-/// The Api's <c>Limits</c> section: its own <c>POST /quotes</c>, per caller address (IPv6: per /64), in a bucket shared
+/// The <c>ApiLimits</c> section: its own <c>POST /quotes</c>, per caller address (IPv6: per /64), in a bucket shared
 /// through Redis. A gateway forwards every one of its users' quotes, so for the Api a gateway is one caller: these
 /// bound what all callers from one address may publish together.
 /// </summary>
 public sealed class ApiLimitOptions
 {
-    public const string SectionName = "Limits";
+    public const string SectionName = "ApiLimits";
 
     /// <summary>Quotes one caller address may publish at once (token bucket size).</summary>
     [Range(1, 1_000_000)]

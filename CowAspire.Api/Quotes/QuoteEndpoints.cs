@@ -101,12 +101,12 @@ internal static class QuoteEndpoints
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", ex.Message);
         }
-        catch (QuoteNotReplicatedException ex)
+        catch (QuoteNotAcknowledgedException ex)
         {
-            // Sent to live clients, but a failover now could lose it from history: not acknowledged.
+            // Written but not announced: a failover now could take it back, so no client has it and its outcome is open.
             logger.SubmitRefused(ex.Message);
             return Unavailable(request.HttpContext,
-                $"Quote {ex.Id} was published but no replica confirmed it in time, so it is not acknowledged. Retry later.");
+                $"{ex.Message} No client has it; its outcome is unknown. Retry with the same {QuoteHeaders.IdempotencyKey} to learn it.");
         }
         catch (Exception ex) when (RedisFaults.Describe(ex) is { } reason)
         {

@@ -20,7 +20,7 @@ public sealed class QuotePublisher(
                     var published = await store.PublishAsync(catalog.Next(), idempotencyKey: null, stoppingToken);
                     logger.QuotePublished(published.Quote.Id);
                 }
-                catch (Exception ex) when (ex is RedisException or TimeoutException or QuoteNotReplicatedException)
+                catch (Exception ex) when (ex is RedisException or TimeoutException or QuoteNotAcknowledgedException)
                 {
                     // A tick missed while Redis is away is skipped, not queued: the schedule is a show, not a ledger.
                     logger.PublishSkipped(ex.Message);

@@ -22,14 +22,14 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
         {
             var quote = await QuotePublishScript.PublishAsync(redis.GetDatabase(), new QuotePublication(
                 text, time.GetUtcNow(), options.Value.HistoryLength, idempotencyKey, options.Value.IdempotencyKeyLifetime,
-                QuoteTracing.TraceParentOf(span))).WaitAsync(cancellationToken);
+                QuoteTracing.TraceParentOf(span), AwaitsAcknowledgement: _minReplicas > 0)).WaitAsync(cancellationToken);
             span?.SetTag("messaging.message.id", quote.Quote.EventId);
             if (quote.Replayed && quote.Quote.Text != text)
             {
                 throw new IdempotencyKeyReusedException(idempotencyKey!, quote.Quote.Id);
             }
             // A replay waits too: the first try may have been refused for want of a replica, and this one is its retry.
-            await EnsureReplicatedAsync(quote.Quote.Id, cancellationToken);
+            await AcknowledgeAsync(quote.Quote, cancellationToken);
             if (!quote.Replayed)
             {
                 metrics.Published();
@@ -44,20 +44,27 @@ public sealed class QuoteStore(IConnectionMultiplexer redis, IOptions<QuoteOptio
     }
 
     /// <summary>
-    /// WAIT until enough replicas hold everything written so far on this connection, the quote included: only then is
-    /// it acknowledged, so promoting a replica after the primary is lost cannot lose it, nor make ids go back.
+    /// WAIT until enough replicas hold everything written so far, the quote included, and only then announce it: so a
+    /// quote no replica confirmed never reaches a client, and a failover that promotes a replica can neither lose an
+    /// announced quote nor give its id to another.
     /// </summary>
-    private async Task EnsureReplicatedAsync(long id, CancellationToken cancellationToken)
+    private async Task AcknowledgeAsync(QuoteEnvelope quote, CancellationToken cancellationToken)
     {
         if (_minReplicas == 0)
         {
             return;
         }
+        var database = redis.GetDatabase();
         var timeout = (long)options.Value.ReplicationTimeout.TotalMilliseconds;
-        var replicas = (long)await redis.GetDatabase().ExecuteAsync("WAIT", _minReplicas, timeout).WaitAsync(cancellationToken);
+        var replicas = (long)await database.ExecuteAsync("WAIT", _minReplicas, timeout).WaitAsync(cancellationToken);
         if (replicas < _minReplicas)
         {
-            throw new QuoteNotReplicatedException(id, replicas, _minReplicas);
+            throw new QuoteNotAcknowledgedException(quote.Id,
+                $"it reached {replicas} of the {_minReplicas} replica(s) required within the replication timeout");
+        }
+        if (!await QuotePublishScript.AnnounceAsync(database, quote, options.Value.HistoryLength).WaitAsync(cancellationToken))
+        {
+            throw new QuoteNotAcknowledgedException(quote.Id, "Redis lost its data before it was announced");
         }
     }
 

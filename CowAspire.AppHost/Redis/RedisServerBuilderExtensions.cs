@@ -19,7 +19,7 @@ public static class RedisServerBuilderExtensions
         {
             var container = builder.AddRedis(name)
                 // Ids must never go back across a restart: every write is in the append-only file before it is acknowledged.
-                .WithArgs(context => AppendServerArgs(context, "--appendonly", "yes", "--appendfsync", "always"));
+                .WithArgs(context => AppendServerArgs(context, ["--appendonly", "yes", "--appendfsync", "always", .. MemoryArgs(builder)]));
             return builder.CreateResourceBuilder<IResourceWithConnectionString>(container.Resource);
         }
         var server = builder.AddRedisServer(name);
@@ -34,7 +34,7 @@ public static class RedisServerBuilderExtensions
     /// Adds to the arguments of Aspire's Redis container: in publish mode they are one <c>/bin/sh -c</c> script (so the
     /// password comes from the environment), which the flags must join, or the shell would take them as its own.
     /// </summary>
-    private static void AppendServerArgs(CommandLineArgsCallbackContext context, params string[] args)
+    private static void AppendServerArgs(CommandLineArgsCallbackContext context, string[] args)
     {
         if (context.Args is [.., "-c", string script])
         {
@@ -46,6 +46,18 @@ public static class RedisServerBuilderExtensions
             context.Args.Add(arg);
         }
     }
+
+    /// <summary>
+    /// Redis's memory is bounded (<c>Redis:MaxMemory</c>, <see cref="DefaultMaxMemory"/> unless set) and nothing is ever
+    /// evicted: history, the counter and the epoch are what delivery rests on, and an idempotency key dropped early would
+    /// let a retry publish twice. A full Redis refuses writes (the Api answers 503) and keeps serving reads; idempotency
+    /// keys expire after their lifetime and free it.
+    /// </summary>
+    internal static string[] MemoryArgs(IDistributedApplicationBuilder builder) =>
+        ["--maxmemory", builder.Configuration["Redis:MaxMemory"] ?? DefaultMaxMemory, "--maxmemory-policy", "noeviction"];
+
+    /// <summary>Room for history and about 300,000 idempotency keys (~760 bytes each) besides.</summary>
+    public const string DefaultMaxMemory = "256mb";
 
     /// <summary>
     /// Adds Debian's <c>redis-server</c> as an executable resource: loopback only, on a port DCP allocates, a generated
@@ -98,7 +110,8 @@ public static class RedisServerBuilderExtensions
                 "--repl-diskless-sync-delay", "0",
                 "--daemonize", "no",
                 // Redis acts on SIGTERM at its next cron tick: 50 a second instead of 10 stops it in ~20 ms, not ~100.
-                "--hz", "50"])
+                "--hz", "50",
+                .. MemoryArgs(builder.ApplicationBuilder)])
             {
                 context.Args.Add(arg);
             }

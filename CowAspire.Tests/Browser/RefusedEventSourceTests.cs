@@ -7,7 +7,7 @@ namespace CowAspire.Tests.Browser;
 public sealed class OneStreamPerAddressAppFixture : AppFixture
 {
     protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
-        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Limits__MaxStreamsPerAddress", "1");
+        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("WebLimits__MaxStreamsPerAddress", "1");
 }
 
 /// <summary>

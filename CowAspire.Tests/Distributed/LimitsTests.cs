@@ -13,15 +13,15 @@ public sealed class LimitsTests(ITestOutputHelper output) : OwnAppTest(output)
     {
             // A token every 100 s: within a test, a bucket holds exactly its burst.
             builder.CreateResourceBuilder<ProjectResource>("web")
-                .WithEnvironment("Limits__MaxStreams", "5")
-                .WithEnvironment("Limits__MaxStreamsPerAddress", "3")
-                .WithEnvironment("Limits__QuoteBurst", "3")
-                .WithEnvironment("Limits__QuotesPerSecond", "0.01")
-                .WithEnvironment("Limits__RetryAfterSeconds", "7");
+                .WithEnvironment("WebLimits__MaxStreams", "5")
+                .WithEnvironment("WebLimits__MaxStreamsPerAddress", "3")
+                .WithEnvironment("WebLimits__QuoteBurst", "3")
+                .WithEnvironment("WebLimits__QuotesPerSecond", "0.01")
+                .WithEnvironment("WebLimits__RetryAfterSeconds", "7");
             builder.CreateResourceBuilder<ProjectResource>("api")
-                .WithEnvironment("Limits__QuoteBurst", "4")
-                .WithEnvironment("Limits__QuotesPerSecond", "0.01")
-                .WithEnvironment("Limits__RetryAfterSeconds", "7");
+                .WithEnvironment("ApiLimits__QuoteBurst", "4")
+                .WithEnvironment("ApiLimits__QuotesPerSecond", "0.01")
+                .WithEnvironment("ApiLimits__RetryAfterSeconds", "7");
     }
 
     [Fact]

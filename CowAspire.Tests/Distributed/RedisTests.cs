@@ -24,6 +24,16 @@ public class RedisTests(AppFixture fixture, ITestOutputHelper output) : AppTest(
     }
 
     [Fact]
+    public async Task RedisMemoryIsBoundedAndNothingIsEvicted()
+    {
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
+
+        Assert.True(long.Parse((await faults.Server.ConfigGetAsync("maxmemory")).Single().Value, System.Globalization.CultureInfo.InvariantCulture) > 0,
+            "Redis runs without a memory bound.");
+        Assert.Equal("noeviction", (await faults.Server.ConfigGetAsync("maxmemory-policy")).Single().Value);
+    }
+
+    [Fact]
     public async Task RedisRefusesClientsWithoutThePassword()
     {
         var endpoint = (await Fixture.App.GetConnectionStringAsync("redis", Cancellation))!.Split(',')[0];

@@ -58,12 +58,12 @@ public class AppFixture : IAsyncLifetime
         appHost.CreateResourceBuilder<ProjectResource>("api")
             .WithEnvironment("Quotes__PublishInterval", PublishInterval.ToString())
             // Both gateways forward as one caller (127.0.0.1), and tests publish straight to the Api too.
-            .WithEnvironment("Limits__QuoteBurst", "10000")
+            .WithEnvironment("ApiLimits__QuoteBurst", "10000")
             .WithEnvironment("Quotes__HistoryLength", HistoryLength.ToString(CultureInfo.InvariantCulture));
         appHost.CreateResourceBuilder<ProjectResource>("web")
             .WithEnvironment("Streaming__HeartbeatInterval", "00:00:01")
             // Every test client comes from 127.0.0.1, so the per-address quota is raised here; LimitsTests checks it.
-            .WithEnvironment("Limits__QuoteBurst", "10000");
+            .WithEnvironment("WebLimits__QuoteBurst", "10000");
         if (!dashboard)
         {
             // Aspire points services at the dashboard's OTLP endpoint even when no dashboard runs; an exporter with nowhere

@@ -42,6 +42,14 @@ public sealed class EventStream : IAsyncDisposable
     /// <summary>The epoch of an event id <c>{id}-{epoch}</c>.</summary>
     public static string Epoch(string eventId) => eventId.Split('-')[1];
 
+    /// <summary>When a quote event's quote was published, from the <c>&lt;time datetime="…"&gt;</c> its HTML carries.</summary>
+    public static DateTimeOffset PublishedAt(SseItem<string> item)
+    {
+        const string attribute = "datetime=\"";
+        var start = item.Data.IndexOf(attribute, StringComparison.Ordinal) + attribute.Length;
+        return DateTimeOffset.Parse(item.Data[start..item.Data.IndexOf('"', start)], CultureInfo.InvariantCulture);
+    }
+
     public static async Task<EventStream> OpenAsync(HttpClient client, string path, CancellationToken cancellationToken, string? lastEventId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path)

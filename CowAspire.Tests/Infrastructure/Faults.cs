@@ -15,6 +15,8 @@ public sealed class Faults(ConnectionMultiplexer redis) : IAsyncDisposable
 
     public IDatabase Database => redis.GetDatabase();
 
+    public IServer Server => redis.GetServers()[0];
+
     /// <summary>Subscribers to the quote channel: one per gateway replica once each has (re)subscribed.</summary>
     public async Task<long> SubscribersAsync() =>
         (long)(await Database.ExecuteAsync("PUBSUB", "NUMSUB", QuoteKeys.ChannelName)).ToDictionary()[QuoteKeys.ChannelName];
@@ -38,7 +40,7 @@ public sealed class Faults(ConnectionMultiplexer redis) : IAsyncDisposable
     }
 
     /// <summary>Loses all of Redis's data, as a restart without persistence, FLUSHALL or an operator would.</summary>
-    public async Task FlushAllAsync() => await redis.GetServers()[0].FlushAllDatabasesAsync();
+    public async Task FlushAllAsync() => await Server.FlushAllDatabasesAsync();
 
     public async Task<string?> EpochAsync() => await Database.StringGetAsync(QuoteKeys.Epoch);
 

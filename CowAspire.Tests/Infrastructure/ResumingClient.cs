@@ -11,6 +11,7 @@ public sealed class ResumingClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<long> _ids = [];
     private readonly List<string> _events = [];
+    private readonly List<DeliveredQuote> _quotes = [];
     private string? _lastEventId;
     private readonly Task _running;
     private TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -40,6 +41,18 @@ public sealed class ResumingClient : IAsyncDisposable
             lock (_gate)
             {
                 return [.. _events];
+            }
+        }
+    }
+
+    /// <summary>Every quote with its content's identity (when it was published), for checks by content, not ids alone.</summary>
+    public IReadOnlyList<DeliveredQuote> Quotes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _quotes];
             }
         }
     }
@@ -140,6 +153,7 @@ public sealed class ResumingClient : IAsyncDisposable
             if (EventStream.IsQuote(item))
             {
                 _ids.Add(EventStream.QuoteId(item.EventId!));
+                _quotes.Add(new DeliveredQuote(EventStream.QuoteId(item.EventId!), EventStream.Epoch(item.EventId!), EventStream.PublishedAt(item)));
             }
             received = _received;
             _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -155,3 +169,6 @@ public sealed class ResumingClient : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+/// <param name="PublishedAt">From the quote's <c>&lt;time datetime&gt;</c>: with its id, what tells one quote's content from another's.</param>
+public sealed record DeliveredQuote(long Id, string Epoch, DateTimeOffset PublishedAt);

@@ -11,8 +11,8 @@ internal static class LimitsExtensions
 
     public static IHostApplicationBuilder AddLimits(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LimitOptions>()
-            .BindConfiguration(LimitOptions.SectionName)
+        builder.Services.AddOptions<WebLimitOptions>()
+            .BindConfiguration(WebLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<StreamAdmission>();
@@ -25,7 +25,7 @@ internal static class LimitsExtensions
     public static RouteHandlerBuilder RequireQuoteRateLimit(this RouteHandlerBuilder builder) =>
         builder.RequireSharedRateLimit(QuotePolicy, services =>
         {
-            var limits = services.GetRequiredService<IOptions<LimitOptions>>().Value;
+            var limits = services.GetRequiredService<IOptions<WebLimitOptions>>().Value;
             return new TokenBucketLimit(limits.QuoteBurst, limits.QuotesPerSecond, limits.RetryAfterSeconds, "Too many quotes",
                 $"At most {limits.QuoteBurst} quotes at once and {limits.QuotesPerSecond.ToString(CultureInfo.InvariantCulture)} a second per client.");
         });

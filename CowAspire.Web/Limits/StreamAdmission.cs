@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace CowAspire.Web.Limits;
 
 /// <summary>Counts open streams, in total and per client address, and refuses those over the caps.</summary>
-public sealed class StreamAdmission(IOptions<LimitOptions> options)
+public sealed class StreamAdmission(IOptions<WebLimitOptions> options)
 {
     private readonly ConcurrentDictionary<string, int> _byAddress = new();
     private int _total;

@@ -56,7 +56,7 @@ internal static class QuoteForwardingEndpoints
             logger.ApiUnavailable(ex.Message);
             return RetryLaterProblem.Create(request.HttpContext, StatusCodes.Status503ServiceUnavailable, "Quote producer unavailable",
                 "The Api did not answer, so the quote was not accepted. Retry later.",
-                request.HttpContext.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value.RetryAfterSeconds);
+                request.HttpContext.RequestServices.GetRequiredService<IOptions<WebLimitOptions>>().Value.RetryAfterSeconds);
         }
     }
 }

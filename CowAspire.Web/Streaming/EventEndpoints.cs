@@ -17,7 +17,7 @@ internal static class EventEndpoints
     }
 
     private static Results<EventStreamResult, RetryLaterStreamResult, ProblemHttpResult> Live(
-        HttpRequest request, QuoteStreams streams, StreamAdmission admission, IOptions<LimitOptions> limits)
+        HttpRequest request, QuoteStreams streams, StreamAdmission admission, IOptions<WebLimitOptions> limits)
     {
         // The browser resends the last id it saw as a header; a first connection can name one in the query.
         var raw = request.Headers["Last-Event-ID"].ToString();
@@ -43,7 +43,7 @@ internal static class EventEndpoints
     }
 
     private static Results<EventStreamResult, RetryLaterStreamResult, ProblemHttpResult> Show(
-        HttpRequest request, QuoteStreams streams, IOptions<StreamingOptions> options, StreamAdmission admission, IOptions<LimitOptions> limits)
+        HttpRequest request, QuoteStreams streams, IOptions<StreamingOptions> options, StreamAdmission admission, IOptions<WebLimitOptions> limits)
     {
         if (ShowCount.Parse(request.Query["count"], options.Value.DefaultShowCount) is not { } count)
         {
@@ -55,7 +55,7 @@ internal static class EventEndpoints
     }
 
     /// <summary>Null when the stream may open (with its lease), else the refusal to send.</summary>
-    private static RetryLaterStreamResult? Admit(HttpContext context, StreamAdmission admission, LimitOptions limits, out IDisposable? lease)
+    private static RetryLaterStreamResult? Admit(HttpContext context, StreamAdmission admission, WebLimitOptions limits, out IDisposable? lease)
     {
         lease = admission.TryAdmit(ClientAddress.Key(context), out var refusal);
         return refusal switch

@@ -215,8 +215,8 @@ public sealed class QuoteBroadcaster(
 
         if (_epoch is null)
         {
-            (_epoch, _lastId) = (state.Epoch, state.Newest);
-            logger.Synchronized(state.Epoch, state.Newest);
+            (_epoch, _lastId) = (state.Epoch, state.Announced);
+            logger.Synchronized(state.Epoch, state.Announced);
         }
         else
         {
@@ -224,10 +224,10 @@ public sealed class QuoteBroadcaster(
             {
                 StartEpoch(state.Epoch);
             }
-            if (state.Newest > _lastId)
+            if (state.Announced > _lastId)
             {
                 logger.CatchingUp(_lastId);
-                await BackfillAsync(_lastId + 1, state.Newest, cancellationToken);
+                await BackfillAsync(_lastId + 1, state.Announced, cancellationToken);
             }
         }
         Volatile.Write(ref _synchronized, true);

@@ -90,8 +90,8 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
                 ["Quotes__PublishInterval"] = "01:00:00",
                 // Behind DCP's proxy every stream comes from one address (the proxy's): lift the per-address cap
                 // (default 1000 per process) and the per-process cap (default 10000) above the scenario's size.
-                ["Limits__MaxStreamsPerAddress"] = Math.Max(1000, streams * 2).ToString(CultureInfo.InvariantCulture),
-                ["Limits__MaxStreams"] = Math.Max(10_000, streams * 2).ToString(CultureInfo.InvariantCulture),
+                ["WebLimits__MaxStreamsPerAddress"] = Math.Max(1000, streams * 2).ToString(CultureInfo.InvariantCulture),
+                ["WebLimits__MaxStreams"] = Math.Max(10_000, streams * 2).ToString(CultureInfo.InvariantCulture),
             };
             if (!telemetry)
             {

@@ -3,14 +3,14 @@ using System.ComponentModel.DataAnnotations;
 namespace CowAspire.Web.Limits;
 
 /// <summary>
-/// The <c>Limits</c> configuration section: caps against abuse. Per-address limits key on the address Kestrel sees
+/// The <c>WebLimits</c> configuration section: caps against abuse. Per-address limits key on the address Kestrel sees
 /// (IPv6: its /64); behind a TCP proxy (the AppHost's front door) that is the proxy's, so there they act as shared
 /// limits. Stream caps are per gateway process (they guard its memory); the quote limit is one bucket per client in
 /// Redis, shared by every replica.
 /// </summary>
-public sealed class LimitOptions
+public sealed class WebLimitOptions
 {
-    public const string SectionName = "Limits";
+    public const string SectionName = "WebLimits";
 
     /// <summary>Open event streams per gateway process; beyond it new streams are told to retry later (200 with retry:).</summary>
     [Range(1, 1_000_000)]
