@@ -1,7 +1,6 @@
 using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CowAspire.AppHost.Lifecycle;
 
@@ -9,19 +8,17 @@ public static class LifecycleExtensions
 {
     /// <summary>
     /// Prints the ready line once every resource is healthy, and makes the run's start and stop what the ready line
-    /// promises: projects started as their built executables (<see cref="BuiltProjectLaunch"/>) and reported healthy
-    /// as soon as they serve (<see cref="StartupProbe"/>); on stop, the services stopped before what they use
-    /// (<see cref="OrderedStop"/>), and the AppHost waiting until DCP has stopped every resource
-    /// (<c>DcpPublisher:WaitForResourceCleanup</c>, which Aspire's testing builder sets too) rather than exiting while
-    /// DCP still stops them.
+    /// promises: projects started as their built executables (<see cref="BuiltProjectLaunch"/>); on stop, the services
+    /// stopped before what they use (<see cref="OrderedStop"/>), and the AppHost waiting until DCP has stopped every
+    /// resource (<c>DcpPublisher:WaitForResourceCleanup</c>, which Aspire's testing builder sets too) rather than
+    /// exiting while DCP still stops them.
     /// </summary>
     public static IDistributedApplicationBuilder AddReadyLine(this IDistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEventingSubscriber<ReadyLine>();
-        // Start-up: no dotnet run per project (a third of the start's CPU), no health report waiting on Aspire's backoff.
+        // Start-up: no dotnet run per project (a third of the start's CPU, docs/startup.md).
         builder.Services.TryAddEventingSubscriber<BuiltProjectLaunch>();
-        builder.Services.PostConfigure<HealthCheckServiceOptions>(StartupProbe.WrapAll);
         // Added after Aspire's own hosted services, so stopped before them (and so before DCP's clean-up).
         builder.Services.AddHostedService<OrderedStop>();
         // A default only where no source (the command line, the environment) says otherwise. Added, not inserted under
