@@ -90,8 +90,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     {
         // The AppHost gets a small open-file limit of its own (DCP and everything it starts inherit it). The door is
         // DCP's proxy, two descriptors a connection beside its own ~100-200: 500 idle connections stay within it. (Past
-        // its limit, DCP's controllers took their failed check on DCP's API server, EMFILE, for its exit and stopped
-        // every resource, the proxy's listener included: an Aspire behaviour this app cannot change.)
+        // its limit DCP's proxy was seen to stop accepting for good, an Aspire behaviour this app cannot change.)
         const int openFiles = 1536;
         const int connections = 500;
         using var appHost = await StartAppHostAsync(openFiles);
