@@ -7,9 +7,13 @@
 #   scripts/measure-startup.sh [runs (3)] [more AppHost arguments...]
 #   IDLE_SECONDS=0 scripts/measure-startup.sh 5        # start-up only
 #
-# Build first (dotnet build CowAspire.AppHost). Each run prints one line; the load average before it says how quiet
-# the machine was (other engineers' tests share these 2 cores). Logs stay in $LOG_DIR (default: a temporary folder).
-set -euo pipefail
+# Build first (dotnet build CowAspire.AppHost). Each run prints: the time to ready with milestones from the AppHost's
+# log, and each resource instance's Starting -> Running -> healthy (from Aspire's own Debug log lines, which the script
+# turns on); the CPU each kind of process spent until ready, and what other processes took meanwhile (with the load average
+# before the run: how quiet the machine was; other engineers' tests share these 2 cores); the idle CPU and RSS (and
+# anonymous RSS: a Go binary's pages are shared between DCP's processes) per kind; the stop. Logs stay in $LOG_DIR
+# (default: a temporary folder).
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${1:-3}
@@ -17,7 +21,8 @@ shift || true
 idle=${IDLE_SECONDS:-30}
 log_dir=${LOG_DIR:-$(mktemp -d /tmp/cowaspire-startup-XXXXXX)}
 mkdir -p "$log_dir"
-dll=CowAspire.AppHost/bin/Debug/net10.0/CowAspire.AppHost.dll
+# APPHOST_DLL runs another build of the AppHost (a copy of its bin folder), to compare variants run by run.
+dll=${APPHOST_DLL:-CowAspire.AppHost/bin/Debug/net10.0/CowAspire.AppHost.dll}
 [[ -f $dll ]] || { echo "build first: dotnet build CowAspire.AppHost" >&2; exit 1; }
 ticks=$(getconf CLK_TCK)
 
@@ -42,6 +47,9 @@ run_pids() {
         }'
 }
 
+# CPU time all processes spent so far, in clock ticks (user, nice, system, irq, softirq, steal).
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
 # Which of the pids still run (a zombie has exited).
 alive() {
     local p
@@ -59,10 +67,11 @@ sample() {
     read -r -a f <<<"$rest"
     local cpu=$((f[11] + f[12]))
     local rss anon
-    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-    anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status")
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+    anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+    [[ -n $rss && -n $anon ]] || return 0 # exited meanwhile (or a zombie)
     local name
-    name=$(tr '\0' ' ' <"/proc/$pid/cmdline" | awk '{
+    name=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | awk '{
         if ($0 ~ /CowAspire.AppHost.dll/) print "apphost";
         else if ($0 ~ /dcp start-apiserver/) print "dcp-apiserver";
         else if ($0 ~ /dcp run-controllers/) print "dcp-controllers";
@@ -76,18 +85,50 @@ sample() {
     echo "$name $pid $cpu $rss $anon"
 }
 
-echo "# $(date -Is) runs=$runs idle=${idle}s args: DcpPublisher:RandomizePorts=true $*  logs: $log_dir"
+# Aspire logs each resource's state changes and its first healthy report at Debug: the per-resource timeline.
+timeline_logging=(Logging:LogLevel:Aspire.Hosting.ApplicationModel.ResourceNotificationService=Debug
+    Logging:LogLevel:Aspire.Hosting.Health.ResourceHealthCheckService=Debug)
+
+# Each instance's Starting -> Running, and its resource's first healthy report (Aspire checks a resource's health as one,
+# replicas and all), in seconds after launch, from those Debug lines.
+timeline() {
+    awk -v s="$1" '
+        match($0, /Resource [^ \/]+\/[^ ]+ changed state: /) {
+            split(substr($0, RSTART + 9, RLENGTH - 9), part, " "); split(part[1], ids, "/"); id = ids[2]
+            if (!(id in nameOf)) { nameOf[id] = ids[1]; order[++n] = id }
+            if (!((id, $NF) in at)) at[id, $NF] = $1 - s
+        }
+        match($0, /Resource .[^ ]+. is ready\./) {
+            name = substr($0, RSTART + 10, RLENGTH - 21); if (!(name in healthy)) healthy[name] = $1 - s
+        }
+        END {
+            for (i = 1; i <= n; i++) {
+                id = order[i]; line = ""
+                if ((id, "Starting") in at) line = line sprintf(" starting %.1f", at[id, "Starting"])
+                if ((id, "Running") in at) line = line sprintf(" running %.1f", at[id, "Running"])
+                if (nameOf[id] in healthy) line = line sprintf(" healthy %.1f", healthy[nameOf[id]])
+                printf "    %-26s%s\n", id, line
+            }
+        }' "$2"
+}
+
+# Whatever happens, no AppHost of this script outlives it.
+apphost=""
+trap '[[ -n $apphost ]] && kill -TERM "$apphost" 2>/dev/null' EXIT
+
+echo "# $(date -Is) $dll runs=$runs idle=${idle}s args: DcpPublisher:RandomizePorts=true $*  logs: $log_dir"
 for run in $(seq 1 "$runs"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     log=$log_dir/run$run.log
     : >"$log"
+    busy_before=$(busy_ticks)
     start=$EPOCHREALTIME
     # env --default-signal=INT: a background shell's children ignore SIGINT; the AppHost must not.
     env --default-signal=INT NO_COLOR=1 DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
         ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" \
         ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
         ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
-        dotnet "$dll" DcpPublisher:RandomizePorts=true "$@" \
+        dotnet "$dll" DcpPublisher:RandomizePorts=true "${timeline_logging[@]}" "$@" \
         > >(while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >"$log") 2>&1 &
     apphost=$!
     ready=""
@@ -107,10 +148,14 @@ for run in $(seq 1 "$runs"); do
     summary=$(printf 'ready %.2f s (dcp %s, dashboard url %s, resources created %s)' "$(bc -l <<<"$ready - $start")" \
         "$(milestone 'Starting DCP')" "$(milestone 'Login to the dashboard')" "$(milestone 'Distributed application started')")
 
-    # CPU each kind of process spent from launch to ready (seconds of utime+stime; 2 cores give 2 per second).
-    startup_cpu=$(for p in $(run_pids "$apphost"); do sample "$p"; done | awk -v t="$ticks" '
+    # CPU each kind of process spent from launch to ready (seconds of utime+stime; 2 cores give 2 per second), and
+    # what the rest of the machine took meanwhile (all CPU busy time less this run's): how quiet the machine was.
+    busy=$(( $(busy_ticks) - busy_before ))
+    startup_cpu=$(for p in $(run_pids "$apphost"); do sample "$p"; done | awk -v t="$ticks" -v busy="$busy" -v cores="$(nproc)" -v wall="$(bc -l <<<"$ready - $start")" '
         { cpu[$1] += $3 / t; total += $3 / t }
-        END { printf "cpu to ready %.1f s:", total; for (k in cpu) printf " %s %.1f", k, cpu[k] }')
+        END {
+            printf "cpu to ready %.1f s:", total; for (k in cpu) printf " %s %.1f", k, cpu[k]
+            printf "; other processes meanwhile %.1f s of the %.1f s the %d cores had", busy / t - total, wall * cores, cores }')
     idle_figures=""
     if ((idle > 0)); then
         sleep "$idle"
@@ -127,6 +172,7 @@ for run in $(seq 1 "$runs"); do
     stop=$EPOCHREALTIME
     kill -INT "$apphost"
     wait "$apphost" && code=0 || code=$?
+    apphost=""
     exited=$EPOCHREALTIME
     at_exit=$(for p in $(alive $pids); do sample "$p"; done | awk '{ print $1 }' | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
     until [[ -z $(alive $pids) ]] || ((${EPOCHREALTIME%.*} > ${exited%.*} + 30)); do
@@ -136,5 +182,7 @@ for run in $(seq 1 "$runs"); do
     printf 'run %d (load %s): %s; SIGINT -> exit %s in %.2f s, all %d processes gone in %.2f s%s\n' "$run" "$load" "$summary" \
         "$code" "$(bc -l <<<"$exited - $stop")" "$(wc -w <<<"$pids")" "$(bc -l <<<"$EPOCHREALTIME - $stop")" "${at_exit:+ (running at exit: $at_exit)}${left:+; LEFT: $left}"
     echo "  $startup_cpu"
+    echo "  timeline (s after launch):"
+    timeline "$start" "$log"
     if [[ -n $idle_figures ]]; then echo "$idle_figures"; fi
 done

@@ -7,9 +7,10 @@ namespace CowAspire.AppHost.Lifecycle;
 /// <summary>
 /// Stops the resources that use others (the services: they reference Redis, the Api) before DCP stops the rest. DCP
 /// stops everything at once, so Redis and the dashboard went first and each service spent its shutdown retrying its
-/// last telemetry export to the dashboard that was gone (about 10 s, OTLP's timeout), past DCP's 6 s grace for its
-/// <c>dotnet run</c>, which DCP then killed, leaving the service to exit later on its own. Stopped first, a service
-/// ends in well under a second. Registered after Aspire's own hosted services, so it stops before them.
+/// last telemetry export to the dashboard that was gone (about 10 s, OTLP's timeout with Aspire's in-memory retry),
+/// past DCP's 6 s between SIGTERM and SIGKILL (under <c>dotnet run</c>, DCP killed the wrapper and the service ran on
+/// as an orphan). Stopped first, a service ends in well under a second. Registered after Aspire's own hosted services,
+/// so it stops before them.
 /// </summary>
 internal sealed partial class OrderedStop(
     DistributedApplicationModel model,
@@ -40,7 +41,6 @@ internal sealed partial class OrderedStop(
         var running = _instances.Where(i => users.Contains(i.Value)).Select(i => i.Key)
             .Where(id => notifications.TryGetCurrentState(id, out var current) && current.Snapshot.State?.Text == KnownResourceStates.Running)
             .ToList();
-        Log.Temp(logger, users.Count, _instances.Count, string.Join(",", running));
         if (running.Count == 0)
         {
             return;
@@ -83,9 +83,6 @@ internal sealed partial class OrderedStop(
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Warning, "TEMP OrderedStop: {Users} users, {Instances} instances seen, stopping {Running}")]
-        public static partial void Temp(ILogger logger, int users, int instances, string running);
-
         [LoggerMessage(LogLevel.Debug, "{ResourceId} was not stopped ahead of the rest: {Message}")]
         public static partial void StopFailed(ILogger logger, string resourceId, string? message);
     }

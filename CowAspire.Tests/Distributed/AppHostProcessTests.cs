@@ -111,6 +111,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
                     // Refused or reset once the door is full: that is the point.
                 }
             }
+            output.WriteLine($"{flood.Count(s => s.Connected)} of {connections} connections made.");
             Assert.False(appHost.Process.HasExited, "The AppHost died of the flood.");
             Assert.All(pids, child => Assert.True(Wait.IsAlive(child.Pid), $"{child} died of the flood"));
 
@@ -275,9 +276,10 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
 
     /// <summary>
     /// Every process the ready AppHost started, found in /proc: its descendants, and DCP's, which detaches from it
-    /// (<c>dcp start-apiserver --monitor &lt;AppHost pid&gt;</c>) and starts the dashboard, redis-server, a
-    /// <c>dotnet run</c> per project replica (with the service under it) and helpers of its own. Checks that each
-    /// kind is there, so that an empty or partial walk cannot pass.
+    /// (<c>dcp start-apiserver --monitor &lt;AppHost pid&gt;</c>) and starts the dashboard, redis-server, each project
+    /// replica's service (as its built executable, not under <c>dotnet run</c>: BuiltProjectLaunch) and helpers of its
+    /// own (its controllers, a process monitor per process). Checks that each kind is there, so that an empty or partial
+    /// walk cannot pass.
     /// </summary>
     private IReadOnlyList<ChildProcess> ChildPids(RunningAppHost appHost)
     {
@@ -291,7 +293,8 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         Assert.Single(pids, p => p.CommandLine.Contains("dcp start-apiserver", StringComparison.Ordinal));
         Assert.Single(pids, p => p.CommandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal));
         Assert.Single(pids, p => p.CommandLine.StartsWith("redis-server", StringComparison.Ordinal));
-        Assert.Equal(3, pids.Count(p => p.CommandLine.StartsWith("dotnet run --project", StringComparison.Ordinal)));
+        Assert.Single(pids, p => p.CommandLine.Contains("dcp run-controllers", StringComparison.Ordinal));
+        Assert.DoesNotContain(pids, p => p.CommandLine.StartsWith("dotnet run", StringComparison.Ordinal));
         Assert.Single(pids, p => p.CommandLine.Contains("CowAspire.Api/bin/", StringComparison.Ordinal));
         Assert.Equal(2, pids.Count(p => p.CommandLine.Contains("CowAspire.Web/bin/", StringComparison.Ordinal)));
         Assert.All(pids, child => Assert.True(Wait.IsAlive(child.Pid), $"{child} should run"));

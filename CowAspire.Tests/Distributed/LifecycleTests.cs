@@ -15,17 +15,21 @@ public class LifecycleTests(ITestOutputHelper output)
         using var attached = logs.Attach(output);
         var app = await AppFixture.StartAsync(logs, Cancellation);
         string[] instances = ["redis", "api", .. Replicas.Of(app, "web")];
-        // What serves (redis-server; each project's service), and for each project the `dotnet run` DCP started it through.
+        // Every process DCP started for an instance (executable.pid: the service itself, or the dotnet run wrapper a
+        // project runs under when it is not started as its built executable) and the process that serves under it.
+        var started = instances.Select(id => (Id: id, Pid: (int)Replicas.Snapshot(app, id).Properties.Single(p => p.Name == "executable.pid").Value!)).ToList();
         var services = instances.Select(id => (Id: id, Pid: Replicas.Pid(app, id)!.Value)).ToList();
-        var wrappers = instances.Where(id => Replicas.Snapshot(app, id).ResourceType == "Project")
-            .Select(id => (Id: id, Pid: (int)Replicas.Snapshot(app, id).Properties.Single(p => p.Name == "executable.pid").Value!)).ToList();
-        Assert.Equal(4, services.Count);
-        Assert.Equal(3, wrappers.Count);
-        Assert.All(wrappers, wrapper => Assert.StartsWith("dotnet run --project", CommandLine(wrapper.Pid), StringComparison.Ordinal));
         Assert.All(services.Where(s => s.Id != "redis"), service => Assert.Contains("/bin/", CommandLine(service.Pid), StringComparison.Ordinal));
         Assert.StartsWith("redis-server", CommandLine(services.Single(s => s.Id == "redis").Pid), StringComparison.Ordinal);
-        var pids = services.Concat(wrappers).ToList();
+        Assert.All(started.Where(s => CommandLine(s.Pid).StartsWith("dotnet run", StringComparison.Ordinal)),
+            wrapper => Assert.NotEqual(wrapper.Pid, services.Single(s => s.Id == wrapper.Id).Pid));
+        var pids = started.Concat(services).Distinct().ToList();
+        Assert.Equal(4, services.Count);
         Assert.All(pids, p => Assert.True(Wait.IsAlive(p.Pid), $"{p.Id}'s process {p.Pid} should run before disposal"));
+        foreach (var (id, pid) in pids)
+        {
+            output.WriteLine($"{id}: {pid} {CommandLine(pid)}");
+        }
 
         var stopwatch = Stopwatch.StartNew();
         await app.DisposeAsync();

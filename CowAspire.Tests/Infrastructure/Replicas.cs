@@ -59,8 +59,8 @@ public static class Replicas
             : throw new InvalidOperationException($"No resource instance is named '{resourceId}'.");
 
     /// <summary>
-    /// The process that serves: for an executable, the one DCP started; for a project, the service under the
-    /// <c>dotnet run</c> that DCP started (Aspire runs projects through it).
+    /// The process that serves: the one DCP started, or for a project DCP started through <c>dotnet run</c> (Aspire's
+    /// default, when the AppHost does not launch its built executable), the service under it.
     /// </summary>
     public static int? Pid(DistributedApplication app, string resourceId)
     {
@@ -68,7 +68,20 @@ public static class Replicas
         {
             return null;
         }
-        return Snapshot(app, resourceId).ResourceType == "Project" ? ChildOf(pid) ?? pid : pid;
+        return IsDotnetRun(pid) ? ChildOf(pid) ?? pid : pid;
+    }
+
+    /// <summary>Whether the process is a <c>dotnet run</c> wrapper (its command line, NUL-separated, in /proc).</summary>
+    private static bool IsDotnetRun(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("dotnet\0run\0", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false; // Gone already.
+        }
     }
 
     public static int Restarts(DistributedApplication app, string resourceId) => Property<int>(app, resourceId, "resource.restartCount");
