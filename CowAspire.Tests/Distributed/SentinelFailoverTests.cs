@@ -27,6 +27,12 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
         {
             await _app.WaitForHealthyAsync(sentinel);
         }
+        // A Sentinel learns of the replica from the primary's INFO, every 10 s: until each knows it, a failover has no
+        // replica to promote ("no-good-slave"). Sentinel sends no notification of it, so each is asked until it does.
+        var replicaPort = _app.GetEndpoint("redis-replica", "tcp").Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var sentinels = await ConnectSentinelAsync((await _app.GetConnectionStringAsync("redis", Cancellation))!);
+        await Wait.UntilAsync(() => sentinels.GetServers().All(server => KnowsReplica(server, replicaPort)), Recovery,
+            "every Sentinel knows the replica", Cancellation);
     }
 
     [Fact]
@@ -99,6 +105,14 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
             await client.DisposeAsync();
         }
     }
+
+    private static bool KnowsReplica(IServer sentinel, string port) =>
+        ((RedisResult[])sentinel.Execute("SENTINEL", "REPLICAS", "cowaspire")!)
+            .Select(replica => ((RedisResult[])replica!).Select(field => (string?)field).ToArray())
+            .Any(fields => Field(fields, "port") == port && Field(fields, "flags") == "slave");
+
+    private static string? Field(string?[] fields, string name) =>
+        fields.Select((value, i) => (value, i)).FirstOrDefault(f => f.i % 2 == 0 && f.value == name) is { value: not null } f ? fields[f.i + 1] : null;
 
     private static int MasterPort(ConnectionMultiplexer sentinel)
     {
