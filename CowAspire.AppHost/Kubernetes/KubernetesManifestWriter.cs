@@ -9,7 +9,8 @@ namespace CowAspire.AppHost.Kubernetes;
 /// <summary>
 /// Writes the app model as plain Kubernetes manifests, one file per resource and a kustomization that lists them:
 /// projects as Deployments (the model's replica count) with Services, probes and, for external endpoints, an Ingress
-/// set up for SSE; Aspire's Redis container as a StatefulSet with a persistent volume and its password from a Secret.
+/// set up for SSE; Aspire's Redis container as a StatefulSet with a persistent volume and its password from a Secret;
+/// NetworkPolicies for the connections the model makes. Every pod runs hardened (<see cref="KubernetesSecurity"/>).
 /// </summary>
 internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResource environment, DistributedApplicationExecutionContext executionContext, ILogger logger)
 {
@@ -65,6 +66,10 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
         var external = project.Annotations.OfType<EndpointAnnotation>().Any(e => e.IsExternal) && primary is not null;
         if (external)
         {
+            if (!System.Net.IPNetwork.TryParse(environment.IngressNetwork, out _))
+            {
+                throw new DistributedApplicationException($"The ingress's network '{environment.IngressNetwork}' is no network in CIDR notation (Kubernetes:IngressNetwork).");
+            }
             // Behind the ingress the peer is the ingress controller: its X-Forwarded-For is believed, no one else's.
             variables.Add(new V1EnvVar { Name = "ForwardedHeaders__KnownNetworks__0", Value = environment.IngressNetwork });
         }

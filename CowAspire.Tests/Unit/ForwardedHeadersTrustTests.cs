@@ -56,7 +56,7 @@ public class ForwardedHeadersTrustTests
     [Fact]
     public void ANetworkThatDoesNotParseStopsTheStart()
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Configuration["ForwardedHeaders:KnownNetworks:0"] = "10.244.0.0/33";
         builder.AddForwardedHeadersTrust();
         using var app = builder.Build();
