@@ -23,11 +23,11 @@ public class PolicyTests
         Assert.Equal(["api", "redis", "web"], pods.Keys.Order());
         Assert.All(pods, pod =>
         {
-            var (name, spec) = (pod.Key, pod.Value);
+            var (name, (spec, claims)) = (pod.Key, pod.Value);
             Assert.True(spec.AutomountServiceAccountToken == false, $"{name}: automountServiceAccountToken must be false");
             Assert.True(spec.HostNetwork != true && spec.HostPID != true && spec.HostIPC != true, $"{name}: shares a host namespace");
-            var claims = spec.Volumes?.Any(v => v.Secret is not null || v.PersistentVolumeClaim is not null) == true || name == "redis";
-            Assert.True(!claims || spec.SecurityContext?.FsGroup is > 0, $"{name}: a pod with a claim or a Secret volume needs an fsGroup");
+            var owned = claims.Count > 0 || spec.Volumes?.Any(v => v.Secret is not null || v.PersistentVolumeClaim is not null) == true;
+            Assert.True(!owned || spec.SecurityContext?.FsGroup is > 0, $"{name}: a pod with a claim or a Secret volume needs an fsGroup");
             foreach (var container in (spec.InitContainers ?? []).Concat(spec.Containers))
             {
                 var where = $"{name}/{container.Name}";
@@ -44,7 +44,7 @@ public class PolicyTests
                 Assert.True(own.Capabilities.Add is null or { Count: 0 }, $"{where}: adds capabilities");
                 Assert.True((own.SeccompProfile ?? shared?.SeccompProfile)?.Type == "RuntimeDefault", $"{where}: seccompProfile must be RuntimeDefault");
                 AssertRequestsWithinLimits(where, container.Resources);
-                Assert.All(container.VolumeMounts ?? [], m => Assert.True(spec.Volumes?.Any(v => v.Name == m.Name) == true || name == "redis" && m.Name == "data", $"{where}: mounts '{m.Name}', which the pod does not have"));
+                Assert.All(container.VolumeMounts ?? [], m => Assert.True(spec.Volumes?.Any(v => v.Name == m.Name) == true || claims.Contains(m.Name), $"{where}: mounts '{m.Name}', which the pod does not have"));
             }
         });
     }
@@ -64,7 +64,7 @@ public class PolicyTests
             Assert.Equal("/tmp", tmp.MountPath);
             Assert.NotNull(Assert.Single(deployment.Spec.Template.Spec.Volumes, v => v.Name == tmp.Name).EmptyDir);
         }
-        Assert.All(PodsOf(objects).Values.SelectMany(p => p.Containers), c =>
+        Assert.All(PodsOf(objects).Values.SelectMany(p => p.Spec.Containers.Concat(p.Spec.InitContainers ?? [])), c =>
             Assert.True(c.Image.Split('/')[^1].Split(':') is [_, var t] && t != "latest", $"{c.Name}: image '{c.Image}' has no tag, or 'latest'"));
 
         var retagged = KubernetesYaml.LoadAllFromString((await KubernetesTests.PublishAsync("--Kubernetes:ImageTag", "2.7.1-rc.3"))["web.yaml"]);
@@ -136,8 +136,8 @@ public class PolicyTests
         (string, string, string)[] connections =
             [("web", "api", "TCP/8080"), ("web", "redis", "TCP/6379"), ("api", "redis", "TCP/6379")];
         var dns = app.SelectMany(from => new[] { (from, "kube-system/kube-dns", "UDP/53"), (from, "kube-system/kube-dns", "TCP/53") });
-        Assert.Equal([(IngressController, "web", "TCP/5200"), (IngressController, "web", "TCP/5201"), .. connections], ingress.Order());
-        Assert.Equal([.. connections, .. dns], egress.Order());
+        Assert.Equal(new[] { (IngressController, "web", "TCP/5200"), (IngressController, "web", "TCP/5201") }.Concat(connections).Order(), ingress.Order());
+        Assert.Equal(connections.Concat(dns).Order(), egress.Order());
     }
 
     [Fact]
@@ -170,13 +170,13 @@ public class PolicyTests
     private static bool Selects(V1LabelSelector selector, IDictionary<string, string> labels) =>
         selector.MatchExpressions is null or { Count: 0 } && selector.MatchLabels.All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value);
 
-    /// <summary>The pod template of every workload, by its name; fails on any object of a kind not known here.</summary>
-    private static Dictionary<string, V1PodSpec> PodsOf(List<IKubernetesObject> objects)
+    /// <summary>The pod template of every workload and its claims' names, by its name; fails on any object of a kind not known here.</summary>
+    private static Dictionary<string, (V1PodSpec Spec, List<string> Claims)> PodsOf(List<IKubernetesObject> objects)
     {
         Assert.All(objects, o => Assert.True(s_knownKinds.Contains(o.Kind), $"{o.Kind} is not checked by {nameof(PolicyTests)}: add it"));
-        return objects.OfType<V1Deployment>().Select(d => (d.Metadata.Name, d.Spec.Template.Spec))
-            .Concat(objects.OfType<V1StatefulSet>().Select(s => (s.Metadata.Name, s.Spec.Template.Spec)))
-            .ToDictionary(p => p.Item1, p => p.Item2);
+        return objects.OfType<V1Deployment>().Select(d => (d.Metadata.Name, d.Spec.Template.Spec, Claims: new List<string>()))
+            .Concat(objects.OfType<V1StatefulSet>().Select(s => (s.Metadata.Name, s.Spec.Template.Spec, Claims: s.Spec.VolumeClaimTemplates?.Select(c => c.Metadata.Name).ToList() ?? [])))
+            .ToDictionary(p => p.Name, p => (p.Spec, p.Claims));
     }
 
     private static async Task<List<IKubernetesObject>> ObjectsAsync() =>
