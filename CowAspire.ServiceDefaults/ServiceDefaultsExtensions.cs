@@ -1,5 +1,6 @@
 using CowAspire.ServiceDefaults.Errors;
 using CowAspire.ServiceDefaults.Health;
+using CowAspire.ServiceDefaults.Limits;
 using CowAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +23,7 @@ public static class ServiceDefaultsExtensions
 
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddForwardedHeadersTrust();
 
         // Ahead of the default writer, which would write a body to HEAD.
         builder.Services.AddSingleton<IProblemDetailsWriter, HeadProblemDetailsWriter>();

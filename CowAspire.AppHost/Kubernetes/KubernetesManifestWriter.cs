@@ -9,7 +9,8 @@ namespace CowAspire.AppHost.Kubernetes;
 /// <summary>
 /// Writes the app model as plain Kubernetes manifests, one file per resource and a kustomization that lists them:
 /// projects as Deployments (the model's replica count) with Services, probes and, for external endpoints, an Ingress
-/// set up for SSE; Aspire's Redis container as a StatefulSet with a persistent volume and its password from a Secret.
+/// set up for SSE; Aspire's Redis container as a StatefulSet with a persistent volume and its password from a Secret;
+/// NetworkPolicies for the connections the model makes. Every pod runs hardened (<see cref="KubernetesSecurity"/>).
 /// </summary>
 internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResource environment, DistributedApplicationExecutionContext executionContext, ILogger logger)
 {
@@ -42,6 +43,8 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
             await File.WriteAllTextAsync(Path.Combine(outputPath, file), Yaml(objects), cancellationToken);
             files.Add(file);
         }
+        await File.WriteAllTextAsync(Path.Combine(outputPath, KubernetesNetworkPolicies.FileName), Yaml(new KubernetesNetworkPolicies(environment, ports).Of(model)), cancellationToken);
+        files.Add(KubernetesNetworkPolicies.FileName);
         var kustomization = new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
         files.ForEach(f => kustomization.Append("- ").Append(f).Append('\n'));
         await File.WriteAllTextAsync(Path.Combine(outputPath, "kustomization.yaml"), kustomization.ToString(), cancellationToken);
@@ -50,80 +53,6 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
 
     private static string Yaml(IEnumerable<object> objects) =>
         string.Join("---\n", objects.Select(o => KubernetesYaml.Serialize(o).TrimEnd() + "\n"));
-
-    private List<object> Redis(RedisResource redis, ContainerPorts ports)
-    {
-        var labels = Labels(redis.Name);
-        var endpoint = redis.PrimaryEndpoint.EndpointName;
-        var port = ports.Of(redis, endpoint);
-        if (!redis.TryGetContainerImageName(out var image))
-        {
-            throw new DistributedApplicationException($"The Kubernetes manifests need the image of '{redis.Name}', and the model names none.");
-        }
-        return
-        [
-            new V1Service
-            {
-                ApiVersion = "v1",
-                Kind = "Service",
-                Metadata = new V1ObjectMeta { Name = redis.Name, Labels = labels },
-                Spec = new V1ServiceSpec
-                {
-                    Selector = labels,
-                    Ports = [new V1ServicePort { Name = endpoint, Port = port, TargetPort = endpoint, Protocol = "TCP" }],
-                },
-            },
-            new V1StatefulSet
-            {
-                ApiVersion = "apps/v1",
-                Kind = "StatefulSet",
-                Metadata = new V1ObjectMeta { Name = redis.Name, Labels = labels },
-                Spec = new V1StatefulSetSpec
-                {
-                    ServiceName = redis.Name,
-                    Replicas = 1,
-                    Selector = new V1LabelSelector { MatchLabels = labels },
-                    Template = new V1PodTemplateSpec
-                    {
-                        Metadata = new V1ObjectMeta { Labels = labels },
-                        Spec = new V1PodSpec
-                        {
-                            Containers =
-                            [
-                                new V1Container
-                                {
-                                    Name = redis.Name,
-                                    Image = image,
-                                    ImagePullPolicy = environment.DefaultImagePullPolicy,
-                                    // The same persistence as the AppHost's: an append-only file with an fsync per write, so ids
-                                    // never go back; the data in the volume; the password from the Secret, not in the pod spec.
-                                    Command = ["/bin/sh", "-c", $"exec redis-server --requirepass \"${PasswordVariableName(redis)}\" --appendonly yes --appendfsync always --save '' --dir /data"],
-                                    Env = [PasswordVariable(redis)],
-                                    Ports = [new V1ContainerPort { Name = endpoint, ContainerPort = port, Protocol = "TCP" }],
-                                    VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }],
-                                    ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = endpoint }, PeriodSeconds = 5 },
-                                    LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = endpoint }, PeriodSeconds = 10 },
-                                },
-                            ],
-                        },
-                    },
-                    VolumeClaimTemplates =
-                    [
-                        new V1PersistentVolumeClaim
-                        {
-                            Metadata = new V1ObjectMeta { Name = "data" },
-                            Spec = new V1PersistentVolumeClaimSpec
-                            {
-                                AccessModes = ["ReadWriteOnce"],
-                                StorageClassName = environment.DefaultStorageClassName,
-                                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(environment.DefaultStorageSize) } },
-                            },
-                        },
-                    ],
-                },
-            },
-        ];
-    }
 
     private async Task<List<object>> ProjectAsync(ProjectResource project, DistributedApplicationModel model, ContainerPorts ports, CancellationToken cancellationToken)
     {
@@ -134,6 +63,16 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
         var endpoints = project.Annotations.OfType<EndpointAnnotation>().Where(IsServed).ToList();
         var primary = endpoints.FirstOrDefault(e => e.Transport != "http2") ?? endpoints.FirstOrDefault();
         var variables = await EnvironmentAsync(project, model, ports, cancellationToken);
+        var external = project.Annotations.OfType<EndpointAnnotation>().Any(e => e.IsExternal) && primary is not null;
+        if (external)
+        {
+            if (!System.Net.IPNetwork.TryParse(environment.IngressNetwork, out _))
+            {
+                throw new DistributedApplicationException($"The ingress's network '{environment.IngressNetwork}' is no network in CIDR notation (Kubernetes:IngressNetwork).");
+            }
+            // Behind the ingress the peer is the ingress controller: its X-Forwarded-For is believed, no one else's.
+            variables.Add(new V1EnvVar { Name = "ForwardedHeaders__KnownNetworks__0", Value = environment.IngressNetwork });
+        }
 
         var objects = new List<object>
         {
@@ -154,15 +93,20 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
                         Spec = new V1PodSpec
                         {
                             TerminationGracePeriodSeconds = TerminationGraceSeconds,
+                            // The root filesystem is read-only: the runtime's diagnostics socket and temporary files go here.
+                            Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("64Mi") } }],
                             Containers =
                             [
                                 new V1Container
                                 {
                                     Name = name,
-                                    Image = string.Format(CultureInfo.InvariantCulture, environment.ImageNameFormat, ProjectName(project).ToLowerInvariant().Replace('.', '-')),
+                                    Image = string.Format(CultureInfo.InvariantCulture, environment.ImageNameFormat, ProjectName(project).ToLowerInvariant().Replace('.', '-'), KubernetesImageTag.Validate(environment.ImageTag)),
                                     ImagePullPolicy = environment.DefaultImagePullPolicy,
                                     Ports = [.. endpoints.Select(e => new V1ContainerPort { Name = e.Name, ContainerPort = ports.Of(project, e.Name), Protocol = "TCP" })],
                                     Env = variables,
+                                    VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }],
+                                    SecurityContext = KubernetesSecurity.Container(KubernetesSecurity.DotNetUser),
+                                    Resources = KubernetesSecurity.Resources(KubernetesSecurity.ResourcesOf(project)),
                                     // Traffic once healthy (Redis reached, subscribed); then for as long as it answers, so a Redis
                                     // outage leaves the page and open streams up, as the front door does here.
                                     StartupProbe = primary is null ? null : new V1Probe { HttpGet = new V1HTTPGetAction { Path = HealthPath, Port = primary.Name }, PeriodSeconds = 2, FailureThreshold = 60 },
@@ -170,7 +114,7 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
                                     LivenessProbe = primary is null ? null : new V1Probe { HttpGet = new V1HTTPGetAction { Path = AlivePath, Port = primary.Name }, PeriodSeconds = 10, FailureThreshold = 3 },
                                 },
                             ],
-                        },
+                        }.Harden(KubernetesSecurity.DotNetUser, fsGroup: false),
                     },
                 },
             },
@@ -197,9 +141,9 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
                 },
             });
         }
-        if (project.Annotations.OfType<EndpointAnnotation>().Any(e => e.IsExternal) && primary is not null)
+        if (external)
         {
-            objects.Add(Ingress(name, labels, primary.Name));
+            objects.Add(Ingress(name, labels, primary!.Name));
         }
         if (replicas > 1)
         {
@@ -318,10 +262,10 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
 
     internal static string PasswordVariableName(RedisResource redis) => $"{redis.Name.ToUpperInvariant().Replace('-', '_')}_PASSWORD";
 
-    private static ParameterResource PasswordOf(RedisResource redis) => redis.PasswordParameter
+    internal static ParameterResource PasswordOf(RedisResource redis) => redis.PasswordParameter
         ?? throw new DistributedApplicationException($"The Kubernetes manifests keep Redis's password in a Secret, and '{redis.Name}' has none.");
 
-    private static Dictionary<string, string> Labels(string name) => new()
+    internal static Dictionary<string, string> Labels(string name) => new()
     {
         ["app.kubernetes.io/name"] = name,
         ["app.kubernetes.io/part-of"] = "cowaspire",

@@ -18,6 +18,8 @@ public static class KubernetesManifestsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
         var resource = new KubernetesManifestsResource(name);
+        resource.ImageTag = builder.Configuration["Kubernetes:ImageTag"] is { Length: > 0 } tag ? tag : resource.ImageTag;
+        resource.IngressNetwork = builder.Configuration["Kubernetes:IngressNetwork"] is { Length: > 0 } network ? network : resource.IngressNetwork;
         if (!builder.ExecutionContext.IsPublishMode)
         {
             // Kept out of the model, as Aspire does with its compute environments: nothing runs for it, nothing shows.

@@ -41,11 +41,39 @@ public sealed partial class KubernetesManifestsResource : Resource
 
     public string DefaultServiceType { get; set; } = "ClusterIP";
 
-    /// <summary>The image of each project: <c>{0}</c> is its project name in lower case, as <c>dotnet publish -t:PublishContainer</c> names it.</summary>
-    public string ImageNameFormat { get; set; } = "{0}:latest";
+    /// <summary>
+    /// The image of each project: <c>{0}</c> is its project name in lower case, as <c>dotnet publish -t:PublishContainer</c>
+    /// names it, <c>{1}</c> is <see cref="ImageTag"/>.
+    /// </summary>
+    public string ImageNameFormat { get; set; } = "{0}:{1}";
+
+    /// <summary>
+    /// The tag of the projects' images: the build's version unless set (config <c>Kubernetes:ImageTag</c>), the tag
+    /// <c>dotnet publish -t:PublishContainer</c> gives the image it builds (its <c>ContainerImageTag</c> is the
+    /// <c>Version</c>). Never <c>latest</c>: a rollout must name what it runs.
+    /// </summary>
+    public string ImageTag { get; set; } = KubernetesImageTag.OfBuild();
 
     /// <summary>The host the ingress answers for (any host when null).</summary>
     public string? IngressHost { get; set; }
+
+    /// <summary>The namespace of the ingress controller, the one peer the NetworkPolicies let reach the web.</summary>
+    public string IngressNamespace { get; set; } = "ingress-nginx";
+
+    /// <summary>The ingress controller's pods in <see cref="IngressNamespace"/>: ingress-nginx's chart labels them so.</summary>
+    public string IngressControllerName { get; set; } = "ingress-nginx";
+
+    /// <summary>
+    /// The network the ingress controller's pods have addresses in (the cluster's pod CIDR; config
+    /// <c>Kubernetes:IngressNetwork</c>): the web believes <c>X-Forwarded-For</c> from it alone. kubeadm's and kind's default.
+    /// </summary>
+    public string IngressNetwork { get; set; } = "10.244.0.0/16";
+
+    /// <summary>
+    /// Redis's <c>maxmemory</c> as a Kubernetes quantity; below its container's memory limit, which must also hold the
+    /// clients' buffers and an AOF rewrite's copy-on-write pages.
+    /// </summary>
+    public string RedisMaxMemory { get; set; } = "768Mi";
 
     private async Task PublishAsync(PipelineStepContext context)
     {

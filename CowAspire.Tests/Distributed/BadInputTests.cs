@@ -41,11 +41,28 @@ public class BadInputTests(AppFixture fixture, ITestOutputHelper output) : AppTe
         await AssertProblemAsync(await PostAsync(client, contentType, body), status, detail);
     }
 
-    [Fact]
-    public async Task JsonInACharsetTheApiCannotReadGetsUnsupportedMediaType()
+    [Theory]
+    [InlineData("web")]
+    [InlineData("api")]
+    public async Task JsonInACharsetTheApiCannotReadGetsUnsupportedMediaType(string service)
     {
-        using var client = Fixture.App.CreateHttpClient("api", "http");
-        await AssertProblemAsync(await PostAsync(client, "application/json; charset=bogus", """{"text": "moo"}"""), 415, "UTF-8");
+        using var client = ClientOf(service);
+        await AssertProblemAsync(await PostAsync(client, "application/json; charset=bogus", """{"text": "moo"}"""), 415, "charset=bogus");
+    }
+
+    [Theory]
+    [InlineData("web")]
+    [InlineData("api")]
+    public async Task JsonInUtf16IsReadInItsCharset(string service)
+    {
+        using var client = ClientOf(service);
+        using var content = new ByteArrayContent(Encoding.Unicode.GetBytes("""{"text": "Müh, said the cow in UTF-16."}"""));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-16");
+        using var response = await client.PostAsync("/quotes", content, Cancellation);
+
+        var body = await response.Content.ReadAsStringAsync(Cancellation);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Expected 201, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("Müh, said the cow in UTF-16.", JsonDocument.Parse(body).RootElement.GetProperty("text").GetString());
     }
 
     [Fact]
@@ -111,6 +128,9 @@ public class BadInputTests(AppFixture fixture, ITestOutputHelper output) : AppTe
         using var posted = await client.PostAsJsonAsync("/quotes", new { text = "Still mooing." }, Cancellation);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
     }
+
+    private HttpClient ClientOf(string service) =>
+        service == "web" ? Fixture.CreateWebClient() : Fixture.App.CreateHttpClient(service, "http");
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string contentType, string body)
     {

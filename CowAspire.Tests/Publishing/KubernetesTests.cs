@@ -44,10 +44,10 @@ public class KubernetesTests
         var redis = KubernetesYaml.LoadAllFromString(files["redis.yaml"]);
         var statefulSet = Assert.Single(redis.OfType<V1StatefulSet>());
         Assert.Equal("data", Assert.Single(statefulSet.Spec.VolumeClaimTemplates).Metadata.Name);
-        Assert.Contains("--appendfsync always", Assert.Single(statefulSet.Spec.Template.Spec.Containers).Command.Last());
+        Assert.Contains("appendfsync always", Assert.Single(redis.OfType<V1ConfigMap>()).Data["redis.conf"]);
         Assert.Equal(6379, Assert.Single(redis.OfType<V1Service>()).Spec.Ports.Single().Port);
 
-        Assert.Equal(["api.yaml", "redis.yaml", "web.yaml"], files.Keys.Where(k => k != "kustomization.yaml").Order());
+        Assert.Equal(["api.yaml", "network-policies.yaml", "redis.yaml", "web.yaml"], files.Keys.Where(k => k != "kustomization.yaml").Order());
         Assert.All(files.Where(f => f.Key != "kustomization.yaml"), f =>
             Assert.Equal(f.Value, string.Join("---\n", KubernetesYaml.LoadAllFromString(f.Value).Select(o => KubernetesYaml.Serialize(o).TrimEnd() + "\n"))));
     }
@@ -63,12 +63,13 @@ public class KubernetesTests
             $"deploy/k8s/{f.Key} is out of date: run 'dotnet run --project CowAspire.AppHost -- --publisher kubernetes --output-path ../deploy/k8s'."));
     }
 
-    private static async Task<Dictionary<string, string>> PublishAsync()
+    /// <param name="args">More of the AppHost's arguments (configuration: <c>--Kubernetes:ImageTag 1.2.3</c>).</param>
+    internal static async Task<Dictionary<string, string>> PublishAsync(params string[] args)
     {
         var output = Directory.CreateTempSubdirectory("cowaspire-k8s-");
         try
         {
-            await AppHostPublishing.PublishAsync(["--publisher", "kubernetes", "--output-path", output.FullName], "publish-k8s", Cancellation);
+            await AppHostPublishing.PublishAsync(["--publisher", "kubernetes", "--output-path", output.FullName, .. args], "publish-k8s", Cancellation);
             return output.GetFiles().ToDictionary(f => f.Name, f => File.ReadAllText(f.FullName));
         }
         finally

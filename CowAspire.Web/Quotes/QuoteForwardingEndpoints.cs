@@ -44,10 +44,15 @@ internal static class QuoteForwardingEndpoints
             return TypedResults.Problem(statusCode: ex.StatusCode, title: "Body too large",
                 detail: $"A quote request is at most {QuoteLimits.MaxBodyBytes} bytes.");
         }
+        if (!RequestCharset.TryReadAsUtf8(request.ContentType, body, out var utf8))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: $"Send the quote as UTF-8 application/json, not '{request.ContentType}'.");
+        }
 
         try
         {
-            return new ForwardedResult(await api.SubmitQuoteAsync(body, request.Headers[QuoteHeaders.IdempotencyKey].ToString(), cancellationToken));
+            return new ForwardedResult(await api.SubmitQuoteAsync(utf8, request.Headers[QuoteHeaders.IdempotencyKey].ToString(), cancellationToken));
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException
             || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
