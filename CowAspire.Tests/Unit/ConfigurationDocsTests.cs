@@ -40,13 +40,14 @@ public sealed partial class ConfigurationDocsTests
     }
 
     /// <summary>
-    /// Every settable property of every options class the services bind (a class with a <c>SectionName</c>), with the
+    /// Every settable property (or list) of every options class the services bind (a class with a <c>SectionName</c>), with the
     /// default a new instance has, written as the docs write it.
     /// </summary>
     private static Dictionary<string, string> OptionKeys()
     {
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        Assembly[] services = [typeof(CowAspire.Api.Quotes.QuoteOptions).Assembly, typeof(CowAspire.Web.Streaming.StreamingOptions).Assembly];
+        Assembly[] services = [typeof(CowAspire.Api.Quotes.QuoteOptions).Assembly, typeof(CowAspire.Web.Streaming.StreamingOptions).Assembly,
+            typeof(CowAspire.ServiceDefaults.Limits.ForwardedHeadersTrustOptions).Assembly];
         foreach (var type in services.SelectMany(a => a.GetTypes()))
         {
             if (type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() is not string section)
@@ -54,7 +55,7 @@ public sealed partial class ConfigurationDocsTests
                 continue;
             }
             var instance = Activator.CreateInstance(type)!;
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite || p.PropertyType.IsAssignableTo(typeof(System.Collections.IList))))
             {
                 keys[$"{section}:{property.Name}"] = Format(property.GetValue(instance));
             }
@@ -71,7 +72,7 @@ public sealed partial class ConfigurationDocsTests
         null => Unset,
         TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
         bool flag => flag ? "true" : "false",
-        System.Collections.IEnumerable list and not string => string.Join(", ", list.Cast<object>()),
+        System.Collections.IEnumerable list and not string => list.Cast<object>().Any() ? string.Join(", ", list.Cast<object>()) : "empty",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
     };
 
