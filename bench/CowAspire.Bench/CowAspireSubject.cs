@@ -44,6 +44,18 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
     /// <summary>Runs under perf: the services write a perf map and run JIT code without W^X, so perf can name it.</summary>
     public bool Profiled { get; init; }
 
+    /// <summary>
+    /// More AppHost arguments (configuration), e.g. <c>Redis:Sentinel:Enabled=true</c>, which runs five redis-server
+    /// processes (a primary, a replica, three Sentinels) instead of one.
+    /// </summary>
+    public IReadOnlyList<string> AppHostArguments { get; init; } = [];
+
+    /// <summary>The AppHost's pid once started (its processes: <see cref="AppHostProcesses.Of"/>).</summary>
+    public int AppHostPid => _appHost?.Pid ?? throw new InvalidOperationException("The AppHost is not started.");
+
+    /// <summary>The Api's own http address, as DCP gives it to the Web (where quotes are POSTed).</summary>
+    public Uri Api => _api ?? throw new InvalidOperationException("The AppHost is not started.");
+
     public string GatewayLabel => target == Target.Gateway
         ? $"Web replica {_replica?.Process.Name} alone, on its own port (1 process)"
         : $"Web replicas behind DCP's proxy ({Webs.Count()} processes)";
@@ -132,7 +144,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
             ["NO_COLOR"] = "1",
         };
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _appHost = await ChildProcess.StartAsync("dotnet", [dll, "DcpPublisher:RandomizePorts=true"], environment, project,
+        _appHost = await ChildProcess.StartAsync("dotnet", [dll, "DcpPublisher:RandomizePorts=true", .. AppHostArguments], environment, project,
             line =>
             {
                 if (line.StartsWith("CowAspire ready:", StringComparison.Ordinal))
@@ -183,8 +195,9 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         string Found() => string.Join("; ", processes.Select(p => $"{p.Name}: {p.CommandLine}"));
         var expected = new (string Kind, int Count)[]
         {
-            (AppHostProcesses.AppHost, 1), (AppHostProcesses.Dashboard, 1), (AppHostProcesses.Redis, 1),
-            (AppHostProcesses.Api, 1), (AppHostProcesses.Web, 2), (AppHostProcesses.DotnetRun, 3),
+            (AppHostProcesses.AppHost, 1), (AppHostProcesses.Dashboard, 1), (AppHostProcesses.Redis, AppHostArguments.Any(a => a.StartsWith("Redis:Sentinel:Enabled=true", StringComparison.OrdinalIgnoreCase)) ? 5 : 1),
+            (AppHostProcesses.Api, 1), (AppHostProcesses.Web, 2),
+            // No `dotnet run` any more: the AppHost starts each project as its built executable (BuiltProjectLaunch).
         };
         foreach (var (kind, count) in expected)
         {

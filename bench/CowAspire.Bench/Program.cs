@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using CowAspire.Bench;
 using CowAspire.Bench.Client;
 
@@ -28,16 +27,7 @@ catch (ArgumentException ex)
 
 // Every load is bounded: the whole run stops by itself after MaxDuration (and on Ctrl+C or SIGTERM), cleaning up.
 using var run = new CancellationTokenSource(options.MaxDuration);
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    run.Cancel();
-};
-using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    run.Cancel();
-});
+using var interruption = Interruption.CancelOnInterrupt(run);
 
 var started = DateTimeOffset.Now;
 var machine = await Machine.DescribeAsync(options.Repo);

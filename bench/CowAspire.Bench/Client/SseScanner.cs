@@ -10,6 +10,9 @@ public interface ISseSink
     void OnEvent(int seq, long timestamp, int bytes);
 }
 
+/// <summary>One dispatched event as EventSource would hand it to a page: its type (null: <c>message</c>), id and data.</summary>
+public sealed record SseEvent(string? Type, string? Id, string Data);
+
 /// <summary>
 /// Reads an event stream as EventSource does, but only as far as the bench needs: where each event ends, the
 /// BENCHSEQ number in its data, and its <c>id:</c> (for Last-Event-ID on a reconnect). It works on the body bytes as
@@ -41,6 +44,18 @@ public sealed class SseScanner(ISseSink sink)
 
     private System.Text.StringBuilder? _sampleLines;
 
+    /// <summary>
+    /// When set, each dispatched event is also handed over whole, as text (the chaos soak checks content; the bench's
+    /// measured runs leave it null and allocate nothing per event).
+    /// </summary>
+    public Action<SseEvent>? OnWholeEvent { get; init; }
+
+    /// <summary>The last <c>retry:</c> the server sent, in milliseconds, or null.</summary>
+    public int? RetryMilliseconds { get; private set; }
+
+    private string? _type;
+    private System.Text.StringBuilder? _data;
+
     /// <summary>Starts a new response (a reconnect); keeps the last event id.</summary>
     public void Reset()
     {
@@ -49,6 +64,8 @@ public sealed class SseScanner(ISseSink sink)
         _seq = -1;
         _eventBytes = 0;
         _seenBytes = false;
+        _type = null;
+        _data?.Clear();
     }
 
     public void Feed(ReadOnlySpan<byte> body)
@@ -110,7 +127,10 @@ public sealed class SseScanner(ISseSink sink)
             if (_hasData)
             {
                 sink.OnEvent(_seq, System.Diagnostics.Stopwatch.GetTimestamp(), _eventBytes);
+                OnWholeEvent?.Invoke(new SseEvent(_type, LastEventId, _data?.ToString() ?? ""));
             }
+            _type = null;
+            _data?.Clear();
             if (_sampleLines is not null && Sample is null)
             {
                 Sample = _hasData && _seq >= 1 ? _sampleLines.ToString() : null;
@@ -123,21 +143,41 @@ public sealed class SseScanner(ISseSink sink)
         }
         if (line.StartsWith("data"u8))
         {
+            if (OnWholeEvent is not null)
+            {
+                _data ??= new();
+                if (_hasData)
+                {
+                    _data.Append('\n');
+                }
+                _data.Append(System.Text.Encoding.UTF8.GetString(line.StartsWith("data:"u8) ? Value(line, 5) : []));
+            }
             _hasData = true;
             if (_seq < 0)
             {
                 _seq = Messages.ParseSeq(line);
             }
         }
+        else if (line.StartsWith("event:"u8) && OnWholeEvent is not null)
+        {
+            _type = System.Text.Encoding.UTF8.GetString(Value(line, 6));
+        }
+        else if (line.StartsWith("retry:"u8) && int.TryParse(Value(line, 6), out var retry))
+        {
+            RetryMilliseconds = retry;
+        }
         else if (line.StartsWith("id:"u8))
         {
-            var value = line[3..];
-            if (!value.IsEmpty && value[0] == (byte)' ')
-            {
-                value = value[1..];
-            }
+            var value = Value(line, 3);
             _idLength = Math.Min(value.Length, _id.Length);
             value[.._idLength].CopyTo(_id);
         }
+    }
+
+    /// <summary>A field's value: after its name and colon, without the one optional leading space.</summary>
+    private static ReadOnlySpan<byte> Value(ReadOnlySpan<byte> line, int nameAndColon)
+    {
+        var value = line.Length > nameAndColon ? line[nameAndColon..] : [];
+        return !value.IsEmpty && value[0] == (byte)' ' ? value[1..] : value;
     }
 }
