@@ -33,11 +33,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
     private Uri? _api;
     private List<AppHostProcess> _processes = [];
     private (AppHostProcess Process, Uri Url)? _replica;
-    private HashSet<string>? _devCertificates;
     private string? _stopNotes;
-
-    /// <summary>The extension that marks ASP.NET Core's HTTPS development certificate.</summary>
-    private const string AspNetHttpsOid = "1.3.6.1.4.1.311.84.1.1";
 
     public string Name => telemetry ? "CowAspire" : TelemetryOffName;
 
@@ -125,9 +121,9 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         // this run's own (Aspire allows that when told so), so another CowAspire on this machine does not collide.
         var environment = new Dictionary<string, string>(Environment)
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
-            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
-            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPort.Free()}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{LoopbackPort.Free()}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{LoopbackPort.Free()}",
             ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
             ["NO_COLOR"] = "1",
         };
@@ -263,13 +259,6 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async Task<int> PublishAsync(int seq, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsJsonAsync(new Uri(_api!, "/quotes"),
@@ -328,19 +317,8 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         return _stopNotes = string.Join("; ", notes);
     }
 
-    /// <summary>The ASP.NET Core development certificate(s) of this user, which the Web replicas serve.</summary>
-    public bool Trusts(X509Certificate certificate)
-    {
-        if (_devCertificates is null)
-        {
-            using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
-            _devCertificates = [.. store.Certificates
-                .Where(c => c.Extensions.Any(e => e.Oid?.Value == AspNetHttpsOid))
-                .Select(c => c.GetCertHashString())];
-        }
-        return _devCertificates.Contains(certificate.GetCertHashString());
-    }
+    /// <summary>The ASP.NET Core development certificate, which the Web replicas serve.</summary>
+    public bool Trusts(X509Certificate certificate) => DevCertificate.Is(certificate);
 
     public async ValueTask DisposeAsync()
     {
