@@ -82,7 +82,7 @@ public sealed class BenchOptions
     /// <summary>"Quiet": all cores together less busy than this, in percent, over one second.</summary>
     public double QuietPercent { get; set; } = 25;
 
-    /// <summary>Which systems to run, in this order: cowaspire, nchan.</summary>
+    /// <summary>Which systems to run, in this order: cowaspire, nchan, floor, typed-results.</summary>
     public IReadOnlyList<string> Systems { get; set; } = ["cowaspire", "nchan"];
 
     /// <summary>
@@ -130,7 +130,9 @@ public sealed class BenchOptions
           --streams-per-address 1000    client connections per loopback source address (127.0.0.2, .3, …)
           --warmup-streams 100          streams in the unmeasured warm-up round after each start (0 = none)
           --warmup-messages 30          messages in that round
-          --systems cowaspire,nchan     which systems, in order
+          --systems cowaspire,nchan     which systems, in order: cowaspire, nchan, floor (Kestrel's floor:
+                                        bench/CowAspire.Floor), typed-results (TypedResults.ServerSentEvents
+                                        over a channel per client); floor and typed-results serve the gateway target only
           --repeat 1                    runs per scenario and system (the least disturbed one is reported)
           --quiet-wait 15               seconds to wait before each run for the machine to be quiet
           --quiet-percent 25            quiet = all cores less busy than this (percent, over 1 s)
@@ -208,9 +210,9 @@ public sealed class BenchOptions
         }
         foreach (var system in options.Systems)
         {
-            if (system is not ("cowaspire" or "nchan"))
+            if (system is not ("cowaspire" or "nchan" or FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem))
             {
-                throw new ArgumentException($"Unknown system '{system}' (cowaspire, nchan).");
+                throw new ArgumentException($"Unknown system '{system}' (cowaspire, nchan, floor, typed-results).");
             }
         }
         return options;

@@ -33,11 +33,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
     private Uri? _api;
     private List<AppHostProcess> _processes = [];
     private (AppHostProcess Process, Uri Url)? _replica;
-    private HashSet<string>? _devCertificates;
     private string? _stopNotes;
-
-    /// <summary>The extension that marks ASP.NET Core's HTTPS development certificate.</summary>
-    private const string AspNetHttpsOid = "1.3.6.1.4.1.311.84.1.1";
 
     public string Name => telemetry ? "CowAspire" : TelemetryOffName;
 
@@ -137,9 +133,9 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         // this run's own (Aspire allows that when told so), so another CowAspire on this machine does not collide.
         var environment = new Dictionary<string, string>(Environment)
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
-            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
-            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPort.Free()}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{LoopbackPort.Free()}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{LoopbackPort.Free()}",
             ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
             ["NO_COLOR"] = "1",
         };
@@ -197,7 +193,6 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         {
             (AppHostProcesses.AppHost, 1), (AppHostProcesses.Dashboard, 1), (AppHostProcesses.Redis, AppHostArguments.Any(a => a.StartsWith("Redis:Sentinel:Enabled=true", StringComparison.OrdinalIgnoreCase)) ? 5 : 1),
             (AppHostProcesses.Api, 1), (AppHostProcesses.Web, 2),
-            // No `dotnet run` any more: the AppHost starts each project as its built executable (BuiltProjectLaunch).
         };
         foreach (var (kind, count) in expected)
         {
@@ -205,6 +200,12 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
             {
                 throw new InvalidOperationException($"Expected {count} {kind} process(es) of AppHost {_appHost.Pid}, found: {Found()}");
             }
+        }
+        // The AppHost starts each project as its built executable (BuiltProjectLaunch); DCP's `dotnet run` wrapper per
+        // service is what runs where it does not: one for each of the three services, or none.
+        if (processes.Count(p => p.Kind == AppHostProcesses.DotnetRun) is not (0 or 3))
+        {
+            throw new InvalidOperationException($"Expected a {AppHostProcesses.DotnetRun} wrapper for each of the 3 services or none, found: {Found()}");
         }
         if (!processes.Any(p => p.Name == "dcp start-apiserver"))
         {
@@ -276,13 +277,6 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async Task<int> PublishAsync(int seq, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsJsonAsync(new Uri(_api!, "/quotes"),
@@ -341,19 +335,8 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         return _stopNotes = string.Join("; ", notes);
     }
 
-    /// <summary>The ASP.NET Core development certificate(s) of this user, which the Web replicas serve.</summary>
-    public bool Trusts(X509Certificate certificate)
-    {
-        if (_devCertificates is null)
-        {
-            using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
-            _devCertificates = [.. store.Certificates
-                .Where(c => c.Extensions.Any(e => e.Oid?.Value == AspNetHttpsOid))
-                .Select(c => c.GetCertHashString())];
-        }
-        return _devCertificates.Contains(certificate.GetCertHashString());
-    }
+    /// <summary>The ASP.NET Core development certificate, which the Web replicas serve.</summary>
+    public bool Trusts(X509Certificate certificate) => DevCertificate.Is(certificate);
 
     public async ValueTask DisposeAsync()
     {

@@ -69,6 +69,21 @@ public static class Messages
             $"<article class=\"quote\" data-quote-id=\"{id}\"><pre class=\"cow\">{body}</pre><footer>#{id} · <time datetime=\"{time:yyyy-MM-dd'T'HH:mm:sszzz}\">{time:HH:mm:ss} UTC</time></footer></article>");
     }
 
+    /// <summary>
+    /// POSTs message <paramref name="seq"/>'s HTML fragment to a publish endpoint that takes the event's data as its
+    /// body (nchan's, the floor's); returns the HTTP status.
+    /// </summary>
+    public static async Task<int> PostHtmlAsync(HttpClient http, Uri publish, int seq, int textLength, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, publish)
+        {
+            Content = new StringContent(Html(seq, Text(seq, textLength), DateTimeOffset.UtcNow), Encoding.UTF8, "text/html"),
+        };
+        // No X-EventSource-Event: CowAspire's quotes are unnamed events (EventSource's "message"), so these are too.
+        using var response = await http.SendAsync(request, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
     /// <summary>The message number in an event's data, or -1 if the event is not one of the bench's.</summary>
     public static int ParseSeq(ReadOnlySpan<byte> data)
     {

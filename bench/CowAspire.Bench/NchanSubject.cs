@@ -54,7 +54,7 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
             _certificateHash = certificate.GetCertHashString();
         }
 
-        var (tlsPort, plainPort) = (FreePort(), FreePort());
+        var (tlsPort, plainPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         Config = $$"""
             load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
             worker_processes {{Workers}};
@@ -130,17 +130,8 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
         }
     }
 
-    public async Task<int> PublishAsync(int seq, CancellationToken cancellationToken)
-    {
-        var text = Messages.Text(seq, options.TextLength);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _publish)
-        {
-            Content = new StringContent(Messages.Html(seq, text, DateTimeOffset.UtcNow), Encoding.UTF8, "text/html"),
-        };
-        // No X-EventSource-Event: CowAspire's quotes are unnamed events (EventSource's "message"), so nchan's are too.
-        using var response = await _http.SendAsync(request, cancellationToken);
-        return (int)response.StatusCode;
-    }
+    public Task<int> PublishAsync(int seq, CancellationToken cancellationToken) =>
+        Messages.PostHtmlAsync(_http, _publish!, seq, options.TextLength, cancellationToken);
 
     public async Task<string> StopAsync()
     {
@@ -186,13 +177,6 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RunAsync(string file, string[] arguments, CancellationToken cancellationToken)

@@ -76,6 +76,11 @@ foreach (var target in options.Targets)
                     {
                         break;
                     }
+                    // The floor is one process: it has no whole app to compare with.
+                    if (target == Target.App && system is FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem)
+                    {
+                        continue;
+                    }
                     var result = await RunOnceAsync(system, target, protocol, streams, repetition);
                     runs.Add(result);
                 }
@@ -90,7 +95,8 @@ foreach (var target in options.Targets)
             var profiledRuns = new List<SystemResult>();
             if (options.Profiles(target, streams))
             {
-                foreach (var system in options.Systems.TakeWhile(_ => !run.IsCancellationRequested))
+                foreach (var system in options.Systems.TakeWhile(_ => !run.IsCancellationRequested)
+                    .Where(system => target == Target.Gateway || system is not (FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem)))
                 {
                     profiledRuns.Add(await RunOnceAsync(system, target, protocol, streams, 1, profiled: true));
                 }
@@ -119,6 +125,8 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
     {
         "cowaspire" => new CowAspireSubject(options, streams, target) { Profiled = profiled },
         CowAspireSubject.TelemetryOff => new CowAspireSubject(options, streams, target, telemetry: false),
+        FloorSubject.FloorSystem => new FloorSubject(options),
+        FloorSubject.TypedResultsSystem => new FloorSubject(options, typedResults: true),
         _ => new NchanSubject(options, target),
     };
     await using (subject)

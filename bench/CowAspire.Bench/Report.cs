@@ -29,6 +29,7 @@ public static class Report
         md.AppendLine();
 
         Headline(md, scenarios);
+        FloorHeadlines(md, scenarios);
         TelemetryCost(md, scenarios);
 
         md.AppendLine("## What was measured");
@@ -91,7 +92,7 @@ public static class Report
             """);
         md.AppendLine();
 
-        foreach (var system in (string[])["CowAspire", "nchan"])
+        foreach (var system in (string[])["CowAspire", "nchan", FloorSubject.FloorName, FloorSubject.TypedResultsName])
         {
             var all = scenarios.SelectMany(x => x.Of(system)).ToList();
             if (all.Count == 0)
@@ -286,6 +287,19 @@ public static class Report
             "both workers for the whole app. All processes adds, for CowAspire, the AppHost, DCP (whose proxy every whole-app " +
             "byte crosses), Aspire's dashboard, the `dotnet run` wrappers, the other replica, the Api and redis-server; for nchan, the nginx master.");
         md.AppendLine();
+        RatioTable(md, scenarios, "CowAspire", "nchan");
+        md.AppendLine();
+        md.AppendLine("When the machine is close to 100 % busy during the fan-out (last column), latency measures queueing for " +
+            "the two cores, client and server together, more than the server alone: read CPU per delivery first. The client " +
+            "decrypts every event on every connection as the server encrypts it, so it costs about what the server does; at " +
+            "10 events/s, 10,000 streams are 100,000 deliveries a second, which two cores cannot hold for client and server " +
+            "at once: the largest sizes are expected to saturate the machine.");
+        md.AppendLine();
+    }
+
+    /// <summary>One row per scenario with either system: each cell <paramref name="numerator"/> / <paramref name="denominator"/> with both values.</summary>
+    private static void RatioTable(StringBuilder md, IReadOnlyList<Scenario> scenarios, string numerator, string denominator)
+    {
         md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | gateway RSS with streams | p50 latency | p99 latency | p99.9 latency | delivered | client CPU per delivery | machine busy during fan-out |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var scenario in scenarios)
@@ -295,10 +309,14 @@ public static class Report
                 md.AppendLine(Inv, $"| {scenario.Title} | not run: {Cell(scenario.Skipped)} | | | | | | | | | |");
                 continue;
             }
-            var (c, n) = Pair(scenario);
+            var (c, n) = (scenario.Reported(numerator), scenario.Reported(denominator));
             if (c is null && n is null)
             {
-                md.AppendLine(Inv, $"| {scenario.Title} | did not complete: {Cell(string.Join("; ", scenario.Runs.Where(r => r.Error is not null).Select(r => $"{r.System}: {r.Error}")))} | | | | | | | | | |");
+                if (!scenario.Runs.Any(r => r.System == numerator || r.System == denominator))
+                {
+                    continue;
+                }
+                md.AppendLine(Inv, $"| {scenario.Title} | did not complete: {Cell(string.Join("; ", scenario.Runs.Where(r => r.Error is not null && (r.System == numerator || r.System == denominator)).Select(r => $"{r.System}: {r.Error}")))} | | | | | | | | | |");
                 continue;
             }
             // A system that did not complete shows as "—" on its side; the other's values still show.
@@ -316,13 +334,41 @@ public static class Report
                 $"| {F(Of(c, r => r.CpuPerDeliveryUs(s => s.ClientCpu)), 1)} / {F(Of(n, r => r.CpuPerDeliveryUs(s => s.ClientCpu)), 1)} µs " +
                 $"| {F(Of(c, r => r.MachineBusyPercent), 0)} / {F(Of(n, r => r.MachineBusyPercent), 0)} % |");
         }
+    }
+
+    /// <summary>
+    /// Kestrel's floor beside nchan (issue 20): CowAspire / floor is what CowAspire adds to Kestrel, floor / nchan what
+    /// Kestrel and .NET cost against nginx; TypedResults / floor what the default .NET way adds.
+    /// </summary>
+    private static void FloorHeadlines(StringBuilder md, IReadOnlyList<Scenario> scenarios)
+    {
+        var floored = scenarios.Where(s => s.Reported(FloorSubject.FloorName) is not null).ToList();
+        if (floored.Count == 0)
+        {
+            return;
+        }
+        md.AppendLine("## Against Kestrel's floor");
         md.AppendLine();
-        md.AppendLine("When the machine is close to 100 % busy during the fan-out (last column), latency measures queueing for " +
-            "the two cores, client and server together, more than the server alone: read CPU per delivery first. The client " +
-            "decrypts every event on every connection as the server encrypts it, so it costs about what the server does; at " +
-            "10 events/s, 10,000 streams are 100,000 deliveries a second, which two cores cannot hold for client and server " +
-            "at once: the largest sizes are expected to saturate the machine.");
+        md.AppendLine("The floor (`bench/CowAspire.Floor --mode floor`) is the least Kestrel can do: one process with the Web's Kestrel " +
+            "settings (HTTP/2 and HTTP/1.1 by ALPN over TLS with the development certificate, 1000 streams per connection, Server GC) " +
+            "that writes each event's bytes into every response's `PipeWriter` and flushes, from the publishing request, with no " +
+            "queue and no task per client and none of CowAspire's guarantees. It is fed as nchan is: the bench POSTs the same " +
+            "HTML fragment to a plain-HTTP publish endpoint. `TypedResults` (`--mode typed-results`) is what a .NET developer " +
+            "writes by default: `TypedResults.ServerSentEvents` over a bounded channel per client. Gateway alone only; " +
+            "each cell is the ratio with both values, the first system's first.");
         md.AppendLine();
+        foreach (var (numerator, denominator) in ((string, string)[])[
+            ("CowAspire", FloorSubject.FloorName), (FloorSubject.FloorName, "nchan"), (FloorSubject.TypedResultsName, FloorSubject.FloorName)])
+        {
+            if (!floored.Any(s => s.Reported(numerator) is not null && s.Reported(denominator) is not null))
+            {
+                continue;
+            }
+            md.AppendLine(Inv, $"### {numerator} / {denominator}");
+            md.AppendLine();
+            RatioTable(md, floored, numerator, denominator);
+            md.AppendLine();
+        }
     }
 
     /// <summary>CowAspire with its telemetry exported to the dashboard (as the AppHost runs it) against OpenTelemetry's SDK disabled.</summary>
