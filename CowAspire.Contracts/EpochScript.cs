@@ -48,6 +48,7 @@ internal static class EpochScript
     public const string Announce = """
         local announced = tonumber(redis.call('GET', KEYS[4]) or (id - 1))
         if id > announced then
+          redis.call('SET', KEYS[4], id)
           local from = math.max(announced + 1, id - tonumber(historyLength) + 1)
           for _, entry in ipairs(redis.call('XRANGE', KEYS[2], from .. '-0', id .. '-0')) do
             local fields = entry[2]
@@ -57,7 +58,6 @@ internal static class EpochScript
               end
             end
           end
-          redis.call('SET', KEYS[4], id)
         end
 
         """;

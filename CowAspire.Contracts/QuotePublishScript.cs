@@ -36,10 +36,27 @@ public static class QuotePublishScript
         return {envelope, 0}
         """;
 
-    // The quote's epoch must still be Redis's: if Redis lost its data since, the quote went with it.
+    // Only this Redis's own copy of the quote is announced: in its epoch (if Redis lost its data since, the quote went
+    // with it), and with its text and time under its id (after a failover, a node that never had the write may hold
+    // another quote under that id, or none).
     private const string AnnounceText = """
-        local id, epoch, channel, field, historyLength = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+        local id, epoch, channel, field, historyLength, text, publishedAt =
+          tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
         if redis.call('GET', KEYS[3]) ~= epoch then
+          return 0
+        end
+        local kept = redis.call('XRANGE', KEYS[2], id .. '-0', id .. '-0')
+        if #kept == 0 then
+          return 0
+        end
+        local same = false
+        for i = 1, #kept[1][2], 2 do
+          if kept[1][2][i] == field then
+            local quote = cjson.decode(kept[1][2][i + 1])
+            same = quote.text == text and quote.publishedAt == publishedAt
+          end
+        end
+        if not same then
           return 0
         end
 
@@ -71,14 +88,16 @@ public static class QuotePublishScript
 
     /// <summary>
     /// Announces <paramref name="quote"/>, acknowledged since it was written (with every quote before it not yet
-    /// announced). False when Redis no longer holds its epoch.
+    /// announced). False when this Redis does not hold it as written: another epoch, or another quote (or none) under
+    /// its id.
     /// </summary>
     public static async Task<bool> AnnounceAsync(IDatabaseAsync database, QuoteEnvelope quote, int historyLength)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(quote);
         var result = await database.ScriptEvaluateAsync(
-            AnnounceText, EpochScript.Keys, [quote.Id, quote.Epoch, QuoteKeys.ChannelName, QuoteKeys.HistoryField, historyLength]);
+            AnnounceText, EpochScript.Keys, [quote.Id, quote.Epoch, QuoteKeys.ChannelName, QuoteKeys.HistoryField, historyLength,
+                quote.Text, quote.PublishedAt.ToString("O", CultureInfo.InvariantCulture)]);
         return (long)result == 1;
     }
 }

@@ -137,9 +137,10 @@ public sealed class FaultTests : IDisposable
     {
         var marker = await Quotes.PublishAsync(_fixture.App, $"Still here {when}.", Cancellation);
         await Task.WhenAll(clients.Select(c => c.WaitForIdAsync(marker, Recovery, Cancellation)));
+        var history = await ContentOracle.ReadHistoryAsync(_fixture.App, Cancellation);
         foreach (var (client, index) in clients.Select((c, i) => (c, i)))
         {
-            Quotes.AssertConsecutive(client.Ids, $"client {index} {when} ({client.Connections} connections)");
+            ContentOracle.AssertDeliveredAsPublished(client, history, $"client {index} {when} ({client.Connections} connections)");
         }
         _output.WriteLine($"{clients.Count} clients, {clients.Sum(c => c.Connections)} connections in all, each received every quote {when}.");
         foreach (var client in clients)

@@ -130,7 +130,12 @@ public sealed class AppCollection : ICollectionFixture<AppFixture>
 }
 
 /// <summary>An app of its own for tests that kill, stop and restart resources, so other tests never see it.</summary>
-public sealed class FaultAppFixture : AppFixture;
+/// <summary>An app for the fault tests, whose history holds every quote of the run, so deliveries can be checked by content.</summary>
+public sealed class FaultAppFixture : AppFixture
+{
+    protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
+        builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Quotes__HistoryLength", "100000");
+}
 
 [CollectionDefinition(Name)]
 public sealed class FaultCollection : ICollectionFixture<FaultAppFixture>

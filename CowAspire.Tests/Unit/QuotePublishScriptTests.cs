@@ -73,6 +73,17 @@ public sealed class QuotePublishScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AQuoteThisRedisHoldsAnotherUnderTheSameIdIsNotAnnounced()
+    {
+        var written = await PublishAsync("Written elsewhere.", awaitsAcknowledgement: true);
+        var other = written.Quote with { Text = "Never written here." };
+
+        Assert.False(await QuotePublishScript.AnnounceAsync(_redis.Database, other, historyLength: 100));
+        Assert.False(_channel.Reader.TryRead(out _));
+        Assert.Equal(new QuoteState(written.Quote.Epoch, 0, 1), await QuoteStateScript.ReadAsync(_redis.Database));
+    }
+
+    [Fact]
     public async Task ARetryWithTheSameKeyReturnsTheFirstQuoteAndWritesNothing()
     {
         var first = await PublishAsync("Once.", awaitsAcknowledgement: false, key: "k1");
