@@ -26,6 +26,9 @@ public static class TestConstants
     /// <summary>The whole app started from the AppHost's model, until every resource is healthy.</summary>
     public static readonly TimeSpan AppStartTimeout = TimeSpan.FromSeconds(180);
 
+    /// <summary>The AppHost run in publish mode, one pipeline step writing its files (no app starts).</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(2);
+
     /// <summary>The built AppHost started as a process, until it reports its resources running.</summary>
     public static readonly TimeSpan AppHostProcessStartTimeout = TimeSpan.FromSeconds(90);
 
