@@ -137,13 +137,3 @@ internal static class QuoteEndpoints
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 }
-
-public sealed record SubmitQuoteRequest([property: JsonPropertyName("text")] string? Text);
-
-public sealed record CatalogEntry(string Text);
-
-public sealed record CatalogResponse(IReadOnlyList<CatalogEntry> Quotes);
-
-[JsonSerializable(typeof(SubmitQuoteRequest))]
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-internal sealed partial class QuoteApiJsonContext : JsonSerializerContext;

@@ -9,8 +9,8 @@ namespace CowAspire.AppHost.Lifecycle;
 
 /// <summary>
 /// Starts each project as the executable its build made, not through <c>dotnet run --no-build</c>: dotnet run
-/// evaluates the project with MSBuild at every start (2-3.5 s of CPU each on this 2-core machine, a third of the
-/// app's start-up CPU with three replicas) only to start that same executable. Aspire 13.6 has no switch for this, but
+/// evaluates the project with MSBuild at every start, CPU spent on each replica only to start that same executable
+/// (docs/startup.md has the figures and their command). Aspire 13.6 has no switch for this, but
 /// starts a project that carries an <see cref="ExecutableAnnotation"/> by that command, without dotnet run's arguments,
 /// with the same environment and working directory (its ProjectExecutableLaunchRecipe). Not done under
 /// an IDE or dotnet watch (they launch projects their own way), nor when the executable is not there (a project not

@@ -6,10 +6,9 @@ namespace CowAspire.AppHost.Lifecycle;
 
 /// <summary>
 /// Stops the resources that use others (the services: they reference Redis, the Api) before DCP stops the rest. DCP
-/// stops everything at once, so Redis and the dashboard went first and each service spent its shutdown retrying its
-/// last telemetry export to the dashboard that was gone (about 10 s, OTLP's timeout with Aspire's in-memory retry),
-/// past DCP's 6 s between SIGTERM and SIGKILL (under <c>dotnet run</c>, DCP killed the wrapper and the service ran on
-/// as an orphan). Stopped first, a service ends in well under a second. Registered after Aspire's own hosted services,
+/// stops everything at once: a service whose dashboard is already gone spends its shutdown retrying its last telemetry
+/// export (OTLP's timeout with Aspire's in-memory retry), past DCP's 6 s between SIGTERM and SIGKILL, and under
+/// <c>dotnet run</c> a killed wrapper leaves the service running as an orphan. Stopped first, a service ends at once. Registered after Aspire's own hosted services,
 /// so it stops before them.
 /// </summary>
 internal sealed partial class OrderedStop(

@@ -48,8 +48,8 @@ public static class TelemetryExtensions
     /// <summary>
     /// Kestrel's memory pool records its <c>pooled</c> and <c>rented</c> instruments on every block rented and returned,
     /// a few times per event written to each stream, and inside a stream's request span each one also offers an exemplar:
-    /// 3.6 % of a gateway's CPU at 2,000 HTTP/2 streams (bench --profile: OpenTelemetry's aggregator under
-    /// PinnedBlockMemoryPool.Rent). Dropped, the pool skips them; its <c>allocated</c> and <c>evicted</c> instruments,
+    /// a cost that grows with every stream and every event (<c>bench --profile</c> shows it under
+    /// PinnedBlockMemoryPool.Rent; bench/REPORT.md has the figure). Dropped, the pool skips them; its <c>allocated</c> and <c>evicted</c> instruments,
     /// recorded only when the pool grows or shrinks, still show its size. Aspire's service defaults keep them.
     /// </summary>
     private static MeterProviderBuilder DropPerBlockMemoryPoolInstruments(this MeterProviderBuilder metrics) => metrics

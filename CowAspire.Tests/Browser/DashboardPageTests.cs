@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CowAspire.Tests.Infrastructure;
 using CowAspire.Tests.Telemetry;
 using Microsoft.Playwright;
 
@@ -8,7 +9,7 @@ namespace CowAspire.Tests.Browser;
 public class DashboardPageTests(TelemetryAppFixture fixture, BrowserFixture browser, ITestOutputHelper output)
     : TelemetryTest(fixture, output), IClassFixture<BrowserFixture>
 {
-    private const float Timeout = 60_000;
+    private static readonly float Timeout = TestConstants.LongTimeout.InMilliseconds();
 
     [Fact]
     public async Task LoginWithTheLoginUrlShowsEveryResourceRunningAndHealthy()

@@ -7,7 +7,7 @@ namespace CowAspire.Tests.Browser;
 public class PageTests(AppFixture fixture, BrowserFixture browser, ITestOutputHelper output)
     : AppTest(fixture, output), IClassFixture<BrowserFixture>
 {
-    private const float Timeout = 30_000;
+    private static readonly float Timeout = TestConstants.DefaultTimeout.InMilliseconds();
 
     private string WebUrl => Fixture.App.GetEndpoint("web", "https").ToString();
 

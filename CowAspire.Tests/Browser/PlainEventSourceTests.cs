@@ -10,7 +10,7 @@ namespace CowAspire.Tests.Browser;
 public class PlainEventSourceTests(AppFixture fixture, BrowserFixture browser, ITestOutputHelper output)
     : AppTest(fixture, output), IClassFixture<BrowserFixture>
 {
-    private const float Timeout = 60_000;
+    private static readonly float Timeout = TestConstants.LongTimeout.InMilliseconds();
 
     [Fact]
     public async Task TenPlainClientsEachHearEveryQuoteOfTheirShowThenClose()

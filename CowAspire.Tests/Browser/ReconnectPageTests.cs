@@ -6,23 +6,19 @@ namespace CowAspire.Tests.Browser;
 
 [Collection(FaultCollection.Name)]
 public sealed class ReconnectPageTests(FaultAppFixture fixture, BrowserFixture browser, ITestOutputHelper output)
-    : IClassFixture<BrowserFixture>, IDisposable
+    : FixtureTest<FaultAppFixture>(fixture, output), IClassFixture<BrowserFixture>
 {
-    private readonly IDisposable _logs = fixture.Logs.Attach(output);
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task LiveFeedKeepsEveryQuoteAcrossAKilledReplica()
     {
-        var app = fixture.App;
+        var app = Fixture.App;
         var (first, second) = (Replicas.Of(app, "web")[0], Replicas.Of(app, "web")[1]);
         // The page's one HTTP/2 connection goes to the first replica: the second is stopped while it loads, then started again.
-        Assert.True((await app.ResourceCommands.ExecuteCommandAsync(second, KnownResourceCommands.StopCommand, Cancellation)).Success);
+        await app.StopResourceAsync(second, Cancellation);
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(fixture.App.GetEndpoint("web", "https").ToString());
-        await Assertions.Expect(page.Locator("#live .quote")).Not.ToHaveCountAsync(0, new() { Timeout = 30_000 });
-        Assert.True((await app.ResourceCommands.ExecuteCommandAsync(second, KnownResourceCommands.StartCommand, Cancellation)).Success);
+        await page.GotoAsync(Fixture.App.GetEndpoint("web", "https").ToString());
+        await Assertions.Expect(page.Locator("#live .quote")).Not.ToHaveCountAsync(0, new() { Timeout = TestConstants.DefaultTimeout.InMilliseconds() });
+        await app.StartResourceAsync(second, Cancellation);
         await app.WaitForHealthyAsync(second);
 
         // Every quote the page's feed takes from here on, in order: the page shows only its latest 30, and more than
@@ -36,13 +32,13 @@ public sealed class ReconnectPageTests(FaultAppFixture fixture, BrowserFixture b
         var beforeKill = (await ShownIdsAsync(page)).Max();
         Replicas.Kill(app, first);
         await app.WaitForStoppedAsync(first);
-        var marker = await Quotes.PublishAsync(fixture.App, "Did the page miss me?", Cancellation);
+        var marker = await Quotes.PublishAsync(Fixture.App, "Did the page miss me?", Cancellation);
 
         await page.WaitForFunctionAsync("marker => window.liveIds.some(id => id.startsWith(marker + '-'))", marker.ToString(CultureInfo.InvariantCulture),
-            new() { Timeout = 60_000 });
+            new() { Timeout = TestConstants.LongTimeout.InMilliseconds() });
         var ids = (await page.EvaluateAsync<string[]>("() => window.liveIds"))
             .Select(id => long.Parse(id.Split('-')[0], CultureInfo.InvariantCulture)).SkipWhile(id => id <= beforeKill).ToList();
-        output.WriteLine($"Last quote shown before the kill: {beforeKill}; taken after: {string.Join(",", ids)}");
+        Output.WriteLine($"Last quote shown before the kill: {beforeKill}; taken after: {string.Join(",", ids)}");
         Assert.True(ids.Count > 0 && ids[0] == beforeKill + 1, $"The page lost the quotes right after {beforeKill}: it went on with {(ids.Count > 0 ? ids[0] : "nothing")}.");
         Quotes.AssertConsecutive(ids, "the page's live feed");
         Assert.Contains(marker, ids);
@@ -52,6 +48,4 @@ public sealed class ReconnectPageTests(FaultAppFixture fixture, BrowserFixture b
     private static async Task<IReadOnlyList<long>> ShownIdsAsync(IPage page) =>
         [.. (await page.Locator("#live .quote").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.quoteId)"))
             .Select(id => long.Parse(id, CultureInfo.InvariantCulture))];
-
-    public void Dispose() => _logs.Dispose();
 }

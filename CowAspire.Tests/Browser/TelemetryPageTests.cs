@@ -9,11 +9,9 @@ namespace CowAspire.Tests.Browser;
 public class TelemetryPageTests(TelemetryAppFixture fixture, BrowserFixture browser, ITestOutputHelper output)
     : TelemetryTest(fixture, output), IClassFixture<BrowserFixture>
 {
-    /// <summary>Telemetry shows live; Redis spans only after the instrumentation's next flush (about every 10 s).</summary>
-    private const float Timeout = 60_000;
+    private static readonly float Timeout = TestConstants.LongTimeout.InMilliseconds();
 
-    /// <summary>The metrics table shows a change of value some while after the export that carried it (up to a minute seen).</summary>
-    private const float MetricTimeout = 90_000;
+    private static readonly float MetricTimeout = TestConstants.ExtraLongTimeout.InMilliseconds();
 
     [Fact]
     public async Task APostedQuotesTraceShowsOnTheTracesPageAcrossWebApiRedisAndBothReplicas()

@@ -10,9 +10,6 @@ namespace CowAspire.Tests.Distributed;
 /// <summary>The built AppHost run as a developer runs it: its own process, its console, its signals.</summary>
 public sealed partial class AppHostProcessTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -26,11 +23,11 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         {
             await interrupt.WaitForExitAsync(Cancellation);
         }
-        await appHost.Process.WaitForExitAsync(Cancellation).WaitAsync(StopTimeout, Cancellation);
+        await appHost.Process.WaitForExitAsync(Cancellation).DefaultTimeout(TestConstants.AppHostProcessStopTimeout);
         output.WriteLine($"The AppHost exited {clock.ElapsedMilliseconds} ms after SIGINT, with code {appHost.Process.ExitCode}.");
 
         Assert.Equal(0, appHost.Process.ExitCode);
-        Assert.All(pids, child => Assert.False(Wait.IsAlive(child.Pid), $"{child} outlived the AppHost"));
+        Assert.All(pids, child => Assert.False(Processes.IsAlive(child.Pid), $"{child} outlived the AppHost"));
     }
 
     [Fact]
@@ -43,8 +40,8 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         await appHost.Process.WaitForExitAsync(Cancellation);
 
         // Nothing of the AppHost's runs any more: DCP, which watches its pid (--monitor), stops everything it started.
-        await Wait.UntilAsync(() => pids.All(child => !Wait.IsAlive(child.Pid)), StopTimeout,
-            $"every process of the killed AppHost has exited (left: {string.Join(", ", pids.Where(child => Wait.IsAlive(child.Pid)))})", Cancellation);
+        await Poll.UntilAsync(() => pids.All(child => !Processes.IsAlive(child.Pid)), TestConstants.AppHostProcessStopTimeout,
+            $"every process of the killed AppHost has exited (left: {string.Join(", ", pids.Where(child => Processes.IsAlive(child.Pid)))})", Cancellation);
     }
 
     [Fact]
@@ -89,8 +86,8 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
     public async Task ConnectionFloodWithinTheProxysDescriptorLimitLeavesEveryResourceRunningAndThePageServing()
     {
         // The AppHost gets a small open-file limit of its own (DCP and everything it starts inherit it). The door is
-        // DCP's proxy, two descriptors a connection beside its own ~100-200: 500 idle connections stay within it. (Past
-        // its limit DCP's proxy was seen to stop accepting for good, an Aspire behaviour this app cannot change.)
+        // DCP's proxy, two descriptors a connection beside its own few hundred: 500 idle connections stay within it. (Past
+        // its limit DCP's proxy stops accepting for good, an Aspire behaviour this app cannot change.)
         const int openFiles = 1536;
         const int connections = 500;
         using var appHost = await StartAppHostAsync(openFiles);
@@ -113,7 +110,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
             }
             output.WriteLine($"{flood.Count(s => s.Connected)} of {connections} connections made.");
             Assert.False(appHost.Process.HasExited, "The AppHost died of the flood.");
-            Assert.All(pids, child => Assert.True(Wait.IsAlive(child.Pid), $"{child} died of the flood"));
+            Assert.All(pids, child => Assert.True(Processes.IsAlive(child.Pid), $"{child} died of the flood"));
 
             // Connections that never send a byte are closed by the door itself, so none is held for ever.
             var closed = await Task.WhenAll(flood.Where(s => s.Connected).Take(50).Select(EndsAsync));
@@ -128,7 +125,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         using var page = await http.GetAsync("/", Cancellation);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.False(appHost.Process.HasExited);
-        Assert.All(pids, child => Assert.True(Wait.IsAlive(child.Pid), $"{child} died of the flood"));
+        Assert.All(pids, child => Assert.True(Processes.IsAlive(child.Pid), $"{child} died of the flood"));
     }
 
     /// <summary>True once the peer ends the connection (a clean end or a reset), within the door's first-byte timeout and a margin.</summary>
@@ -167,7 +164,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         process.BeginErrorReadLine();
         try
         {
-            await process.WaitForExitAsync(Cancellation).WaitAsync(StartTimeout, Cancellation);
+            await process.WaitForExitAsync(Cancellation).DefaultTimeout(TestConstants.AppHostProcessStartTimeout);
         }
         finally
         {
@@ -262,7 +259,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         process.BeginErrorReadLine();
         try
         {
-            var line = await ready.Task.WaitAsync(StartTimeout, Cancellation);
+            var line = await ready.Task.DefaultTimeout(TestConstants.AppHostProcessStartTimeout);
             output.WriteLine($"Ready {clock.ElapsedMilliseconds} ms after the AppHost process started.");
             return new RunningAppHost(process, new Uri(line.Groups["web"].Value), new Uri(line.Groups["dashboard"].Value), line.Groups["token"].Value);
         }
@@ -297,7 +294,7 @@ public sealed partial class AppHostProcessTests(ITestOutputHelper output)
         Assert.DoesNotContain(pids, p => p.CommandLine.StartsWith("dotnet run", StringComparison.Ordinal));
         Assert.Single(pids, p => p.CommandLine.Contains("CowAspire.Api/bin/", StringComparison.Ordinal));
         Assert.Equal(2, pids.Count(p => p.CommandLine.Contains("CowAspire.Web/bin/", StringComparison.Ordinal)));
-        Assert.All(pids, child => Assert.True(Wait.IsAlive(child.Pid), $"{child} should run"));
+        Assert.All(pids, child => Assert.True(Processes.IsAlive(child.Pid), $"{child} should run"));
         return pids;
     }
 

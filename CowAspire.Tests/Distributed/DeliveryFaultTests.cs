@@ -10,40 +10,34 @@ namespace CowAspire.Tests.Distributed;
 /// gap. On an app of its own, since these tests flush Redis and cut the gateways' subscriptions.
 /// </summary>
 [Collection(DeliveryCollection.Name)]
-public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHelper output) : IDisposable
+public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHelper output) : FixtureTest<DeliveryAppFixture>(fixture, output)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    private readonly IDisposable _logs = fixture.Logs.Attach(output);
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task GatewaySubscriptionsDroppedWhileQuotesFlowLoseNothing()
     {
-        await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
         await using var client = await LiveClientAsync();
         var first = client.Ids[^1];
 
         for (var i = 0; i < 5; i++)
         {
             await faults.PublishWhileGatewaysAreCutOffAsync($"Unseen on the channel {i}.");
-            await Quotes.PublishAsync(fixture.App, $"Published while resubscribing {i}.", Cancellation);
+            await Quotes.PublishAsync(Fixture.App, $"Published while resubscribing {i}.", Cancellation);
             await faults.WaitForSubscribersAsync(2, Cancellation);
         }
-        var last = await Quotes.PublishAsync(fixture.App, "After the cuts.", Cancellation);
-        await client.WaitForIdAsync(last, Timeout, Cancellation);
+        var last = await Quotes.PublishAsync(Fixture.App, "After the cuts.", Cancellation);
+        await client.WaitForIdAsync(last, TestConstants.DefaultTimeout, Cancellation);
 
         var ids = client.Ids.SkipWhile(id => id < first).ToList();
         Assert.Equal(last - first + 1, ids.Count);
-        ContentOracle.AssertDeliveredAsPublished(client, await ContentOracle.ReadHistoryAsync(fixture.App, Cancellation),
+        ContentOracle.AssertDeliveredAsPublished(client, await ContentOracle.ReadHistoryAsync(Fixture.App, Cancellation),
             "client across dropped subscriptions");
     }
 
     [Fact]
     public async Task RedisFlushedWhileAClientStreamsItIsToldByAResetThenGetsTheNewEpochFromItsFirstId()
     {
-        await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
         await using var client = await LiveClientAsync();
         var before = client.Ids[^1];
         var oldEpoch = await faults.EpochAsync();
@@ -51,10 +45,10 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
         await faults.FlushAllAsync();
         for (var i = 1; i <= 3; i++)
         {
-            Assert.Equal(i, await Quotes.PublishAsync(fixture.App, $"After the flush {i}.", Cancellation));
+            Assert.Equal(i, await Quotes.PublishAsync(Fixture.App, $"After the flush {i}.", Cancellation));
         }
         var newEpoch = await faults.EpochAsync();
-        await client.WaitForEventAsync(events => events.Contains($"message 3-{newEpoch}"), "quote 3 of the new epoch", Timeout, Cancellation);
+        await client.WaitForEventAsync(events => events.Contains($"message 3-{newEpoch}"), "quote 3 of the new epoch", TestConstants.DefaultTimeout, Cancellation);
 
         Assert.NotEqual(oldEpoch, newEpoch);
         var events = client.Events.SkipWhile(e => e != $"message {before}-{oldEpoch}").ToList();
@@ -64,10 +58,10 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     [Fact]
     public async Task ResumingFromAnEpochRedisLostGetsAResetThenTheCurrentEpochFromItsStart()
     {
-        await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
-        var newest = await Quotes.PublishAsync(fixture.App, "In the current epoch.", Cancellation);
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
+        var newest = await Quotes.PublishAsync(Fixture.App, "In the current epoch.", Cancellation);
         var epoch = await faults.EpochAsync();
-        using var client = fixture.CreateWebClient();
+        using var client = Fixture.CreateWebClient();
 
         // The id a browser kept from before Redis lost its data: never refused (EventSource would give up).
         await using var stream = await EventStream.OpenAsync(client, "/events", Cancellation, lastEventId: "5-0ld0ld");
@@ -84,14 +78,14 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     [Fact]
     public async Task ResumingAheadOfTheNewestIdGetsAResetAndGoesLiveFromTheNewest()
     {
-        await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
-        var newest = await Quotes.PublishAsync(fixture.App, "The newest.", Cancellation);
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
+        var newest = await Quotes.PublishAsync(Fixture.App, "The newest.", Cancellation);
         var epoch = await faults.EpochAsync();
-        using var client = fixture.CreateWebClient();
+        using var client = Fixture.CreateWebClient();
 
         await using var stream = await EventStream.OpenAsync(client, "/events", Cancellation, lastEventId: $"{newest + 1000}-{epoch}");
         await stream.ReadUntilAsync(r => r.Count > 0, Cancellation);
-        var next = await Quotes.PublishAsync(fixture.App, "After the newest.", Cancellation);
+        var next = await Quotes.PublishAsync(Fixture.App, "After the newest.", Cancellation);
         await stream.ReadUntilQuoteAsync(next, Cancellation);
 
         Assert.Equal("reset", stream.Received[0].EventType);
@@ -102,12 +96,12 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     [Fact]
     public async Task WithTheCounterLostButHistoryKeptPublishingGoesOnFromHistory()
     {
-        await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
-        var before = await Quotes.PublishAsync(fixture.App, "Before the counter goes.", Cancellation);
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
+        var before = await Quotes.PublishAsync(Fixture.App, "Before the counter goes.", Cancellation);
         var epoch = await faults.EpochAsync();
 
         Assert.True(await faults.Database.KeyDeleteAsync(CowAspire.Contracts.QuoteKeys.NextId));
-        var after = await Quotes.PublishAsync(fixture.App, "After the counter went.", Cancellation);
+        var after = await Quotes.PublishAsync(Fixture.App, "After the counter went.", Cancellation);
 
         Assert.Equal(before + 1, after);
         Assert.Equal(epoch, await faults.EpochAsync());
@@ -116,7 +110,7 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     [Fact]
     public async Task RetriedPostWithTheSameIdempotencyKeyPublishesOnceAndReturnsTheFirstQuote()
     {
-        using var web = fixture.CreateWebClient();
+        using var web = Fixture.CreateWebClient();
         await using var live = await EventStream.OpenAsync(web, "/events", Cancellation, lastEventId: "0");
         // Short enough for one line of the cow's bubble, so it arrives unbroken.
         var text = $"Once {Guid.NewGuid():N}"[..17];
@@ -126,7 +120,7 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
         using var first = await PostAsync(web, text, key);
         using var retry = await PostAsync(web, text, key);
         using var reused = await PostAsync(web, "Another quote under the same key.", key);
-        var marker = await Quotes.PublishAsync(fixture.App, "After the retry.", Cancellation);
+        var marker = await Quotes.PublishAsync(Fixture.App, "After the retry.", Cancellation);
         await live.ReadUntilQuoteAsync(marker, Cancellation);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
@@ -145,7 +139,7 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     public async Task ACatalogSmallerThanTheSeedNeverAnswers5xxForAPublishedQuote()
     {
         // Quotes:MaxCatalogSize is 1 here, below the ten quotes of the seed.
-        using var api = fixture.App.CreateHttpClient("api", "http");
+        using var api = Fixture.App.CreateHttpClient("api", "http");
         for (var i = 0; i < 3; i++)
         {
             using var response = await api.PostAsJsonAsync("/quotes", new { text = $"Tiny catalog {i}." }, Cancellation);
@@ -160,14 +154,14 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     [Fact]
     public async Task ReplayingHistoryReadsItInPagesAndDeliversEveryQuoteInOrder()
     {
-        await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
-        var first = await Quotes.PublishAsync(fixture.App, "Replay 0.", Cancellation);
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
+        var first = await Quotes.PublishAsync(Fixture.App, "Replay 0.", Cancellation);
         for (var i = 1; i < 30; i++)
         {
-            await Quotes.PublishAsync(fixture.App, $"Replay {i}.", Cancellation);
+            await Quotes.PublishAsync(Fixture.App, $"Replay {i}.", Cancellation);
         }
         var last = first + 29;
-        using var client = fixture.CreateWebClient();
+        using var client = Fixture.CreateWebClient();
         var reads = await faults.CommandCallsAsync("xrange");
 
         await using var stream = await EventStream.OpenAsync(client, "/events", Cancellation, lastEventId: (first - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -181,15 +175,15 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     [Fact]
     public async Task ARedisErrorDuringReplayEndsTheStreamWithARetryNotAReset()
     {
-        await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
-        var newest = await Quotes.PublishAsync(fixture.App, "Before history breaks.", Cancellation);
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
+        var newest = await Quotes.PublishAsync(Fixture.App, "Before history breaks.", Cancellation);
         var history = CowAspire.Contracts.QuoteKeys.History;
         // History that Redis cannot read as a stream (WRONGTYPE): the replay's read fails.
         await faults.Database.KeyRenameAsync(history, "cowaspire:test:history");
         await faults.Database.StringSetAsync(history, "not a stream");
         try
         {
-            using var client = fixture.CreateWebClient();
+            using var client = Fixture.CreateWebClient();
             await using var stream = await EventStream.OpenAsync(client, "/events", Cancellation,
                 lastEventId: (newest - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -209,15 +203,15 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     [Fact]
     public async Task CaughtUpClientsResumingWhileQuotesArePublishedGetNoFalseGap()
     {
-        await using var faults = await Faults.ConnectAsync(fixture.App, Cancellation);
+        await using var faults = await Faults.ConnectAsync(Fixture.App, Cancellation);
         var epoch = await faults.EpochAsync();
-        using var client = fixture.CreateWebClient();
+        using var client = Fixture.CreateWebClient();
         using var publishing = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         var publisher = Task.Run(async () =>
         {
             for (var i = 0; !publishing.IsCancellationRequested; i++)
             {
-                await Quotes.PublishAsync(fixture.App, $"Racing resume {i}.", publishing.Token);
+                await Quotes.PublishAsync(Fixture.App, $"Racing resume {i}.", publishing.Token);
             }
         }, publishing.Token);
 
@@ -244,9 +238,9 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     /// <summary>A client of the live feed, resuming from the epoch's start, that has received a quote published now.</summary>
     private async Task<ResumingClient> LiveClientAsync()
     {
-        var client = new ResumingClient(fixture.App.GetEndpoint("web", "https"), lastEventId: "0");
-        var id = await Quotes.PublishAsync(fixture.App, "Before the fault.", Cancellation);
-        await client.WaitForIdAsync(id, Timeout, Cancellation);
+        var client = new ResumingClient(Fixture.App.GetEndpoint("web", "https"), lastEventId: "0");
+        var id = await Quotes.PublishAsync(Fixture.App, "Before the fault.", Cancellation);
+        await client.WaitForIdAsync(id, TestConstants.DefaultTimeout, Cancellation);
         return client;
     }
 
@@ -270,6 +264,4 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
 
     private static async Task<long> IdOfAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("id").GetInt64();
-
-    public void Dispose() => _logs.Dispose();
 }

@@ -37,12 +37,12 @@ public sealed class FreshGatewayTests(ITestOutputHelper output) : OwnAppTest(out
     private static async Task<List<string>> ReadLinesUntilAsync(StreamReader reader, Func<string, bool> last)
     {
         var lines = new List<string>();
-        var deadline = DateTimeOffset.UtcNow + EventStream.DefaultTimeout;
+        var deadline = DateTimeOffset.UtcNow + TestConstants.DefaultTimeout;
         while (true)
         {
-            var line = await reader.ReadLineAsync(Cancellation).AsTask().WaitAsync(EventStream.DefaultTimeout, Cancellation)
+            var line = await reader.ReadLineAsync(Cancellation).DefaultTimeout()
                 ?? throw new InvalidOperationException($"The stream ended after: {string.Join(" | ", lines)}");
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Nothing expected came within {EventStream.DefaultTimeout.TotalSeconds:0} s: {string.Join(" | ", lines)}");
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Nothing expected came within {TestConstants.DefaultTimeout.TotalSeconds:0} s: {string.Join(" | ", lines)}");
             lines.Add(line);
             if (last(line))
             {

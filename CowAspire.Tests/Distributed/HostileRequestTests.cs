@@ -24,7 +24,7 @@ public class HostileRequestTests(AppFixture fixture, ITestOutputHelper output) :
     public async Task MalformedChunkSizeGetsBadRequestProblemAndNoUnhandledException(string service, string chunkSize)
     {
         var lines = Channel.CreateUnbounded<(string Source, string Text)>();
-        using var watch = HostileFaults.WatchLogs(Fixture.App, (source, text) => lines.Writer.TryWrite((source, text)));
+        using var watch = ProjectLogs.Watch(Fixture.App, (source, text) => lines.Writer.TryWrite((source, text)));
 
         var response = await RawHttp.SendAsync(Endpoint(service),
             $"{QuoteHead}Transfer-Encoding: chunked\r\n\r\n{chunkSize}\r\n{{\"text\": \"moo\"}}\r\n0\r\n\r\n", Cancellation);
@@ -35,7 +35,7 @@ public class HostileRequestTests(AppFixture fixture, ITestOutputHelper output) :
         var marker = await Quotes.PublishAsync(Fixture.App, $"Logged after a bad chunk to {service}.", Cancellation);
         var failures = new List<string>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        timeout.CancelAfter(TestConstants.DefaultTimeout);
         await foreach (var (source, text) in lines.Reader.ReadAllAsync(timeout.Token))
         {
             if (source.StartsWith(service, StringComparison.Ordinal)

@@ -25,7 +25,7 @@ public class LifecycleTests(ITestOutputHelper output)
             wrapper => Assert.NotEqual(wrapper.Pid, services.Single(s => s.Id == wrapper.Id).Pid));
         var pids = started.Concat(services).Distinct().ToList();
         Assert.Equal(4, services.Count);
-        Assert.All(pids, p => Assert.True(Wait.IsAlive(p.Pid), $"{p.Id}'s process {p.Pid} should run before disposal"));
+        Assert.All(pids, p => Assert.True(Processes.IsAlive(p.Pid), $"{p.Id}'s process {p.Pid} should run before disposal"));
         foreach (var (id, pid) in pids)
         {
             output.WriteLine($"{id}: {pid} {CommandLine(pid)}");
@@ -35,7 +35,7 @@ public class LifecycleTests(ITestOutputHelper output)
         await app.DisposeAsync();
         output.WriteLine($"Disposed the app in {stopwatch.ElapsedMilliseconds} ms.");
 
-        Assert.All(pids, p => Assert.False(Wait.IsAlive(p.Pid), $"{p.Id}'s process {p.Pid} ({CommandLine(p.Pid)}) outlived the app"));
+        Assert.All(pids, p => Assert.False(Processes.IsAlive(p.Pid), $"{p.Id}'s process {p.Pid} ({CommandLine(p.Pid)}) outlived the app"));
     }
 
     /// <summary>The process's command line as ps shows it; empty once it is gone.</summary>

@@ -120,7 +120,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : OwnAppTest(output)
         using var response = await client.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        var body = await response.Content.ReadAsStringAsync(Cancellation).WaitAsync(EventStream.DefaultTimeout, Cancellation);
+        var body = await response.Content.ReadAsStringAsync(Cancellation).DefaultTimeout();
         var lines = body.Split('\n');
         Assert.StartsWith(": ", lines[0]);
         Assert.Contains(reason, lines[0]);

@@ -49,7 +49,7 @@ public class LiveFeedTests(AppFixture fixture, ITestOutputHelper output) : AppTe
         string? line;
         do
         {
-            line = await reader.ReadLineAsync(Cancellation).AsTask().WaitAsync(EventStream.DefaultTimeout, Cancellation);
+            line = await reader.ReadLineAsync(Cancellation).DefaultTimeout();
         }
         while (line is not null && line != ": heartbeat");
 

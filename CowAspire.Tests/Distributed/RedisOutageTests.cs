@@ -12,33 +12,21 @@ namespace CowAspire.Tests.Distributed;
 /// on /health (which includes Redis) and so stop sending anything to a service while Redis is away or full.
 /// </summary>
 [Collection(FaultCollection.Name)]
-public sealed class RedisOutageTests : IDisposable
+public sealed class RedisOutageTests(FaultAppFixture fixture, ITestOutputHelper output) : FixtureTest<FaultAppFixture>(fixture, output)
 {
-    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
-    private readonly FaultAppFixture _fixture;
-    private readonly IDisposable _logs;
-
-    public RedisOutageTests(FaultAppFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _logs = fixture.Logs.Attach(output);
-    }
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task WithRedisStoppedThePageAndOpenStreamsStayUpAndQuotesGet503UntilItReturns()
     {
         await WaitUntilEverythingIsHealthyAsync();
-        var replicas = HostileFaults.ReplicaUris(_fixture.App, "web", "https").Select(Client).ToList();
+        var replicas = Replicas.Endpoints(Fixture.App, "web", "https").Select(Client).ToList();
         using var disposeReplicas = new Disposables(replicas);
         Assert.Equal(2, replicas.Count);
-        using var api = Client(HostileFaults.ReplicaUris(_fixture.App, "api", "http").Single());
+        using var api = Client(Replicas.Endpoints(Fixture.App, "api", "http").Single());
         using var streamResponse = await replicas[0].GetAsync("/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
         using var stream = new StreamReader(await streamResponse.Content.ReadAsStreamAsync(Cancellation));
         await ReadLineAsync(stream, ": heartbeat");
 
-        await HostileFaults.StopRedisAsync(_fixture.App);
+        await Fixture.App.StopResourceAsync("redis", Cancellation);
         try
         {
             foreach (var replica in replicas)
@@ -66,7 +54,8 @@ public sealed class RedisOutageTests : IDisposable
         }
         finally
         {
-            await HostileFaults.StartRedisAsync(_fixture.App, Cancellation);
+            await Fixture.App.StartResourceAsync("redis", Cancellation);
+            await Fixture.App.WaitForHealthyAsync("redis");
             await WaitUntilEverythingIsHealthyAsync();
         }
 
@@ -77,11 +66,11 @@ public sealed class RedisOutageTests : IDisposable
     [Fact]
     public async Task RedisOutOfMemoryRefusesQuotesSayingSoAndHealthSaysWhy()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await _fixture.App.GetConnectionStringAsync("redis", Cancellation) + ",allowAdmin=true");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await Fixture.App.GetConnectionStringAsync("redis", Cancellation) + ",allowAdmin=true");
         var server = redis.GetServer(redis.GetEndPoints().Single());
         await WaitUntilEverythingIsHealthyAsync();
-        using var api = Client(HostileFaults.ReplicaUris(_fixture.App, "api", "http").Single());
-        using var replica = Client(HostileFaults.ReplicaUris(_fixture.App, "web", "https")[0]);
+        using var api = Client(Replicas.Endpoints(Fixture.App, "api", "http").Single());
+        using var replica = Client(Replicas.Endpoints(Fixture.App, "web", "https")[0]);
 
         await server.ConfigSetAsync("maxmemory", "1");
         try
@@ -112,7 +101,7 @@ public sealed class RedisOutageTests : IDisposable
     {
         foreach (var resource in new[] { "redis", "api", "web" })
         {
-            await _fixture.App.WaitForHealthyAsync(resource);
+            await Fixture.App.WaitForHealthyAsync(resource);
         }
     }
 
@@ -126,7 +115,7 @@ public sealed class RedisOutageTests : IDisposable
         string? line;
         do
         {
-            line = await stream.ReadLineAsync(Cancellation).AsTask().WaitAsync(EventStream.DefaultTimeout, Cancellation);
+            line = await stream.ReadLineAsync(Cancellation).DefaultTimeout();
         }
         while (line is not null && !line.StartsWith(expected, StringComparison.Ordinal));
         Assert.True(line is not null, $"The stream ended before '{expected}'.");
@@ -135,7 +124,7 @@ public sealed class RedisOutageTests : IDisposable
     /// <summary>Posts as a well-behaved client does: after a 503 it waits its Retry-After and tries again.</summary>
     private static async Task<long> PostUntilAcceptedAsync(HttpClient client, string text)
     {
-        var deadline = DateTimeOffset.UtcNow + Recovery;
+        var deadline = DateTimeOffset.UtcNow + TestConstants.LongTimeout;
         while (true)
         {
             using var response = await client.PostAsJsonAsync("/quotes", new { text }, Cancellation);
@@ -158,8 +147,6 @@ public sealed class RedisOutageTests : IDisposable
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Contains(detail, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
-
-    public void Dispose() => _logs.Dispose();
 
     private sealed class Disposables(IEnumerable<IDisposable> items) : IDisposable
     {

@@ -47,7 +47,7 @@ public class ResumeTests(AppFixture fixture, ITestOutputHelper output) : AppTest
         await using (var live = await EventStream.OpenAsync(client, "/events", Cancellation))
         {
             // History holds the last 50 quotes; wait until quote 1 has left it.
-            await live.ReadUntilAsync(_ => live.QuoteIds.Any(id => id > AppFixture.HistoryLength + 5), Cancellation, TimeSpan.FromSeconds(60));
+            await live.ReadUntilAsync(_ => live.QuoteIds.Any(id => id > AppFixture.HistoryLength + 5), Cancellation, TestConstants.LongTimeout);
         }
 
         await using var stream = await EventStream.OpenAsync(client, "/events", Cancellation, lastEventId: "1");

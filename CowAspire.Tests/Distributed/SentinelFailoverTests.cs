@@ -9,71 +9,68 @@ namespace CowAspire.Tests.Distributed;
 /// primary is lost while clients stream and quotes are posted, some of them written but not yet acknowledged. Checked
 /// by content, not ids alone: nothing acknowledged may be lost, and no client may receive a quote no replica confirmed.
 /// </summary>
-public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SentinelFailoverTests(ITestOutputHelper output) : OwnAppTest(output)
 {
-    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(90);
-    private readonly ResourceLogSink _logs = new();
-    private DistributedApplication _app = null!;
+    protected override string[] Args => ["--Redis:Sentinel:Enabled=true"];
 
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+    // History holds every quote of the test, so what each client received can be checked against it.
+    protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
+        builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Quotes__HistoryLength", "100000");
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _logs.Attach(output);
-        _app = await AppFixture.StartAsync(_logs, Cancellation, args: ["--Redis:Sentinel:Enabled=true"],
-            // History holds every quote of the test, so what each client received can be checked against it.
-            configure: builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Quotes__HistoryLength", "100000"));
+        await base.InitializeAsync();
         foreach (var sentinel in (string[])["redis-replica", "redis-sentinel-0", "redis-sentinel-1", "redis-sentinel-2"])
         {
-            await _app.WaitForHealthyAsync(sentinel);
+            await App.WaitForHealthyAsync(sentinel);
         }
         // A Sentinel learns of the replica from the primary's INFO, every 10 s: until each knows it, a failover has no
         // replica to promote ("no-good-slave"). Sentinel sends no notification of it, so each is asked until it does.
-        var replicaPort = _app.GetEndpoint("redis-replica", "tcp").Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var sentinels = await ConnectSentinelAsync((await _app.GetConnectionStringAsync("redis", Cancellation))!);
-        await Wait.UntilAsync(() => sentinels.GetServers().All(server => KnowsReplica(server, replicaPort)), Recovery,
+        var replicaPort = App.GetEndpoint("redis-replica", "tcp").Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var sentinels = await ConnectSentinelAsync((await App.GetConnectionStringAsync("redis", Cancellation))!);
+        await Poll.UntilAsync(() => sentinels.GetServers().All(server => KnowsReplica(server, replicaPort)), TestConstants.ExtraLongTimeout,
             "every Sentinel knows the replica", Cancellation);
     }
 
     [Fact]
     public async Task PrimaryLostWithQuotesInFlightDeliversEveryAcknowledgedQuoteOnceAndNothingElse()
     {
-        var clients = Enumerable.Range(0, 20).Select(_ => new ResumingClient(_app.GetEndpoint("web", "https"))).ToList();
-        var first = await Quotes.PublishAsync(_app, "Everyone is listening.", Cancellation);
-        await Task.WhenAll(clients.Select(c => c.WaitForIdAsync(first, Recovery, Cancellation)));
-        var replicaPort = _app.GetEndpoint("redis-replica", "tcp").Port;
-        var primaryPid = Replicas.Pid(_app, Replicas.Only(_app, "redis")) ?? throw new InvalidOperationException("redis has no process.");
-        var replicaPid = Replicas.Pid(_app, Replicas.Only(_app, "redis-replica")) ?? throw new InvalidOperationException("redis-replica has no process.");
+        var clients = Enumerable.Range(0, 20).Select(_ => new ResumingClient(App.GetEndpoint("web", "https"))).ToList();
+        var first = await Quotes.PublishAsync(App, "Everyone is listening.", Cancellation);
+        await Task.WhenAll(clients.Select(c => c.WaitForIdAsync(first, TestConstants.ExtraLongTimeout, Cancellation)));
+        var replicaPort = App.GetEndpoint("redis-replica", "tcp").Port;
+        var primaryPid = Replicas.Pid(App, Replicas.Only(App, "redis")) ?? throw new InvalidOperationException("redis has no process.");
+        var replicaPid = Replicas.Pid(App, Replicas.Only(App, "redis-replica")) ?? throw new InvalidOperationException("redis-replica has no process.");
 
-        await using var publishers = new KeyedPublishers(_app.CreateHttpClient("api", "http"), quotesPerSecond: 100);
-        await publishers.WaitForAcknowledgedAsync(50, Recovery, Cancellation);
+        await using var publishers = new KeyedPublishers(App.CreateHttpClient("api", "http"), quotesPerSecond: 100);
+        await publishers.WaitForAcknowledgedAsync(50, TestConstants.ExtraLongTimeout, Cancellation);
 
         // The replica stops confirming: quotes are written on the primary and wait for an acknowledgement that cannot come.
-        await ProcessSignals.FreezeAsync(replicaPid);
+        await Processes.FreezeAsync(replicaPid);
         var refusedBefore = publishers.Refused;
-        await Wait.UntilAsync(() => publishers.Refused >= refusedBefore + 3, Recovery, "publishes are refused for want of a replica", Cancellation);
+        await Poll.UntilAsync(() => publishers.Refused >= refusedBefore + 3, TestConstants.ExtraLongTimeout, "publishes are refused for want of a replica", Cancellation);
 
         // Then the primary is lost with those writes, and Sentinel promotes the replica, which never had them: their ids
         // are given out again, to other quotes.
-        await ProcessSignals.FreezeAsync(primaryPid);
-        await ProcessSignals.ThawAsync(replicaPid);
-        var connectionString = (await _app.GetConnectionStringAsync("redis", Cancellation))!;
+        await Processes.FreezeAsync(primaryPid);
+        await Processes.ThawAsync(replicaPid);
+        var connectionString = (await App.GetConnectionStringAsync("redis", Cancellation))!;
         await using (var sentinel = await ConnectSentinelAsync(connectionString))
         {
             // Sentinel sends no notification this client could await: its answer is polled.
-            await Wait.UntilAsync(() => MasterPort(sentinel) == replicaPort, Recovery, "Sentinel names the replica as the primary", Cancellation);
+            await Poll.UntilAsync(() => MasterPort(sentinel) == replicaPort, TestConstants.ExtraLongTimeout, "Sentinel names the replica as the primary", Cancellation);
         }
         // The lost node comes back, and Sentinel makes it a replica of the new primary (dropping what only it held), so
         // acknowledgements resume.
-        await ProcessSignals.ThawAsync(primaryPid);
+        await Processes.ThawAsync(primaryPid);
         var acknowledgedBefore = publishers.Acknowledged.Count;
-        await publishers.WaitForAcknowledgedAsync(acknowledgedBefore + 100, Recovery, Cancellation);
+        await publishers.WaitForAcknowledgedAsync(acknowledgedBefore + 100, TestConstants.ExtraLongTimeout, Cancellation);
         await publishers.StopAsync();
         // Every quote whose outcome was left open is retried with its key until it is known.
-        var acknowledged = await publishers.SettleAsync(Recovery, Cancellation);
+        var acknowledged = await publishers.SettleAsync(TestConstants.ExtraLongTimeout, Cancellation);
 
-        var marker = await Quotes.PublishAsync(_app, "Still here after the failover.", Cancellation);
-        await Task.WhenAll(clients.Select(c => c.WaitForIdAsync(marker, Recovery, Cancellation)));
+        var marker = await Quotes.PublishAsync(App, "Still here after the failover.", Cancellation);
+        await Task.WhenAll(clients.Select(c => c.WaitForIdAsync(marker, TestConstants.ExtraLongTimeout, Cancellation)));
 
         // Read from the primary Sentinel names, by its own address: what it holds is what every client must have had.
         int primaryPort;
@@ -92,7 +89,7 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
         {
             ContentOracle.AssertDeliveredAsPublished(client, history, $"client {index} across the failover ({client.Connections} connections)", acknowledged);
         }
-        output.WriteLine($"{acknowledged.Count} acknowledged quotes ({publishers.Refused} refusals and {publishers.Failed} failed " +
+        Output.WriteLine($"{acknowledged.Count} acknowledged quotes ({publishers.Refused} refusals and {publishers.Failed} failed " +
             $"requests on the way, all settled by retries with their keys); {clients.Sum(c => c.Connections)} client connections in all.");
         foreach (var client in clients)
         {
@@ -122,6 +119,4 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
         options.TieBreaker = "";
         return ConnectionMultiplexer.ConnectAsync(options);
     }
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -5,51 +5,42 @@ using CowAspire.Tests.Infrastructure;
 namespace CowAspire.Tests.Distributed;
 
 /// <summary>A client that stops reading, beside one that reads, on an app publishing 100 quotes a second.</summary>
-public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SlowClientTests(ITestOutputHelper output) : OwnAppTest(output)
 {
     private const int QueueCapacity = 64;
 
     /// <summary>
     /// The bound stated for the gateway: its resident memory with a stalled client stays under this. A client's
     /// queue holds at most 64 frames of ~1 KB and Kestrel at most 64 KiB of unsent response per stream; the rest is
-    /// the runtime, which idles near 100 MiB.
+    /// the runtime's own, whatever the client does.
     /// </summary>
     private const long MemoryBoundBytes = 300L * 1024 * 1024;
 
-    private readonly ResourceLogSink _logs = new();
-    private DistributedApplication _app = null!;
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
-        _logs.Attach(output);
-        _app = await AppFixture.StartAsync(_logs, Cancellation, builder =>
-        {
-            builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Quotes__PublishInterval", "00:00:00.010");
-            builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Streaming__ClientQueueCapacity", QueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        });
+        builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Quotes__PublishInterval", "00:00:00.010");
+        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Streaming__ClientQueueCapacity", QueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
     public async Task ClientThatStopsReadingIsCutOffWhileItsNeighbourMissesNothing()
     {
-        var replica = Replicas.Endpoint(_app, Replicas.Of(_app, "web")[0], "https");
+        var replica = Replicas.Endpoint(App, Replicas.Of(App, "web")[0], "https");
         using var neighbourClient = ReplicaClient(replica);
         using var stalledClient = ReplicaClient(replica);
         await using var neighbour = await EventStream.OpenAsync(neighbourClient, "/events", Cancellation);
-        var neighbourReads = neighbour.ReadUntilAsync(_ => neighbour.QuoteIds.Count() >= 500, Cancellation, TimeSpan.FromSeconds(60));
-        var cutOff = WaitForLogAsync(_app, Replicas.Of(_app, "web")[0], $"fell {QueueCapacity} events behind");
+        var neighbourReads = neighbour.ReadUntilAsync(_ => neighbour.QuoteIds.Count() >= 500, Cancellation, TestConstants.LongTimeout);
+        var cutOff = WaitForLogAsync(App, Replicas.Of(App, "web")[0], $"fell {QueueCapacity} events behind");
 
         // An HTTP/2 stream whose body is never read: once its flow-control window (64 KiB) and Kestrel's buffer are
         // full, the gateway cannot write to it, and its queue fills.
         using var stalled = await stalledClient.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
         var clock = Stopwatch.StartNew();
 
-        await cutOff.WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
-        output.WriteLine($"The stalled client was cut off {clock.ElapsedMilliseconds} ms after it connected.");
-        var rss = ResidentBytes(Replicas.Pid(_app, Replicas.Of(_app, "web")[0])!.Value);
-        output.WriteLine($"web-0 resident memory with a stalled client: {rss / (1024 * 1024)} MiB");
+        await cutOff.DefaultTimeout(TestConstants.LongTimeout);
+        Output.WriteLine($"The stalled client was cut off {clock.ElapsedMilliseconds} ms after it connected.");
+        var rss = ResidentBytes(Replicas.Pid(App, Replicas.Of(App, "web")[0])!.Value);
+        Output.WriteLine($"web-0 resident memory with a stalled client: {rss / (1024 * 1024)} MiB");
 
         await neighbourReads;
         Assert.False(neighbour.Ended, "The neighbour's stream ended too.");
@@ -59,7 +50,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
 
         // What the stalled client finds when it reads at last: what was in flight, then the reset of its stream.
         var body = await stalled.Content.ReadAsStreamAsync(Cancellation);
-        var end = await Record.ExceptionAsync(() => body.CopyToAsync(Stream.Null, Cancellation).WaitAsync(TimeSpan.FromSeconds(30), Cancellation));
+        var end = await Record.ExceptionAsync(() => body.CopyToAsync(Stream.Null, Cancellation).DefaultTimeout());
         Assert.True(end is HttpProtocolException or HttpIOException or IOException, $"Expected the stream to be reset, got {end?.GetType().Name ?? "a clean end"}.");
     }
 
@@ -68,7 +59,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
     {
         // Straight to a replica: DCP's proxy (a development convenience; an ingress in production) adds socket buffers
         // of its own between the client and the gateway, and the bound under test is the gateway's.
-        var replica = Replicas.Endpoint(_app, Replicas.Of(_app, "web")[0], "https");
+        var replica = Replicas.Endpoint(App, Replicas.Of(App, "web")[0], "https");
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(replica.Host, replica.Port, Cancellation);
         await using var tls = new System.Net.Security.SslStream(tcp.GetStream());
@@ -78,14 +69,14 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
             ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http11],
             RemoteCertificateValidationCallback = TestHttp.ValidateCertificate,
         }, Cancellation);
-        var cutOff = WaitForLogAsync(_app, Replicas.Of(_app, "web")[0], $"fell {QueueCapacity} events behind");
+        var cutOff = WaitForLogAsync(App, Replicas.Of(App, "web")[0], $"fell {QueueCapacity} events behind");
         await tls.WriteAsync("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"u8.ToArray(), Cancellation);
         var head = new byte[512];
         var headRead = await tls.ReadAsync(head, Cancellation);
         Assert.StartsWith("HTTP/1.1 200", System.Text.Encoding.ASCII.GetString(head, 0, headRead));
 
         // From here on the client reads nothing, as a stalled browser tab would, while 100 quotes a second are sent.
-        await cutOff.WaitAsync(TimeSpan.FromSeconds(90), Cancellation);
+        await cutOff.DefaultTimeout(TestConstants.ExtraLongTimeout);
 
         // What it finds when it reads at last: what was in flight (a bounded amount), then the end of the connection.
         var buffer = new byte[64 * 1024];
@@ -93,12 +84,12 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
         var ended = await Record.ExceptionAsync(async () =>
         {
             int read;
-            while ((read = await tls.ReadAsync(buffer, Cancellation).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Cancellation)) > 0)
+            while ((read = await tls.ReadAsync(buffer, Cancellation).DefaultTimeout()) > 0)
             {
                 drained += read;
             }
         });
-        output.WriteLine($"The stalled HTTP/1.1 reader drained {drained} bytes before its connection ended ({ended?.GetType().Name ?? "clean end"}).");
+        Output.WriteLine($"The stalled HTTP/1.1 reader drained {drained} bytes before its connection ended ({ended?.GetType().Name ?? "clean end"}).");
         Assert.True(ended is null or IOException, $"Expected the connection to end, got {ended?.GetType().Name}.");
         // The gateway's queue (64 frames of ~1 KB), Kestrel's 64 KiB response buffer and the loopback socket buffers of a
         // reader that never read: well under a mebibyte.
@@ -132,6 +123,4 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
     private static long ResidentBytes(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

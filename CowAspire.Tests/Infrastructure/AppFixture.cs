@@ -82,12 +82,12 @@ public class AppFixture : IAsyncLifetime
         try
         {
             using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            starting.CancelAfter(TestTimeouts.AppStart);
+            starting.CancelAfter(TestConstants.AppStartTimeout);
             await app.StartAsync(starting.Token);
             await Replicas.CollectAsync(app, starting.Token);
             foreach (var resource in Replicas.Names(app))
             {
-                await app.WaitForHealthyAsync(resource, TestTimeouts.AppStart);
+                await app.WaitForHealthyAsync(resource, TestConstants.AppStartTimeout);
             }
             return app;
         }
@@ -121,24 +121,4 @@ public class AppFixture : IAsyncLifetime
         }
         GC.SuppressFinalize(this);
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class AppCollection : ICollectionFixture<AppFixture>
-{
-    public const string Name = "App";
-}
-
-/// <summary>An app of its own for tests that kill, stop and restart resources, so other tests never see it.</summary>
-/// <summary>An app for the fault tests, whose history holds every quote of the run, so deliveries can be checked by content.</summary>
-public sealed class FaultAppFixture : AppFixture
-{
-    protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
-        builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Quotes__HistoryLength", "100000");
-}
-
-[CollectionDefinition(Name)]
-public sealed class FaultCollection : ICollectionFixture<FaultAppFixture>
-{
-    public const string Name = "Faults";
 }

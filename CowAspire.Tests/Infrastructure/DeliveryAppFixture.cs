@@ -17,9 +17,3 @@ public sealed class DeliveryAppFixture : AppFixture
             .WithEnvironment("Streaming__ReplayPageSize", ReplayPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class DeliveryCollection : ICollectionFixture<DeliveryAppFixture>
-{
-    public const string Name = "Delivery";
-}

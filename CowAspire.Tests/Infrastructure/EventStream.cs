@@ -9,8 +9,6 @@ namespace CowAspire.Tests.Infrastructure;
 /// </summary>
 public sealed class EventStream : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
     private readonly SseParser<string> _parser;
     private readonly IAsyncEnumerator<SseItem<string>> _events;
     private Task<bool>? _pending;
@@ -76,7 +74,7 @@ public sealed class EventStream : IAsyncDisposable
     public async Task<List<SseItem<string>>> ReadUntilAsync(
         Func<List<SseItem<string>>, bool> enough, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        var limit = timeout ?? DefaultTimeout;
+        var limit = timeout ?? TestConstants.DefaultTimeout;
         var deadline = limit == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow + limit;
         while (!Ended && !enough(Received))
         {

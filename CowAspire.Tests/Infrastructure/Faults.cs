@@ -23,7 +23,7 @@ public sealed class Faults(ConnectionMultiplexer redis) : IAsyncDisposable
 
     /// <summary>Redis sends no notice of a subscription, so its count is asked for until it is right.</summary>
     public Task WaitForSubscribersAsync(long count, CancellationToken cancellationToken) =>
-        Wait.UntilAsync(async () => await SubscribersAsync() == count, TimeSpan.FromSeconds(30),
+        Poll.UntilAsync(async () => await SubscribersAsync() == count, TestConstants.DefaultTimeout,
             $"{count} gateways have (re)subscribed to {QuoteKeys.ChannelName}", cancellationToken);
 
     /// <summary>

@@ -38,7 +38,7 @@ public sealed class KeyedPublishers : IAsyncDisposable
     public int Failed => Volatile.Read(ref _failed);
 
     public Task WaitForAcknowledgedAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Wait.UntilAsync(() => _acknowledged.Count >= count, timeout,
+        Poll.UntilAsync(() => _acknowledged.Count >= count, timeout,
             $"{count} quotes are acknowledged (so far {_acknowledged.Count}, {Refused} refused, {Failed} failed)", cancellationToken);
 
     public async Task StopAsync()

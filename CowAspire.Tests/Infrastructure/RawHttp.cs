@@ -6,20 +6,12 @@ using System.Text;
 
 namespace CowAspire.Tests.Infrastructure;
 
-/// <summary>What a hand-written HTTP/1.1 client saw: status, headers and the (de-chunked) body.</summary>
-public sealed record RawResponse(int Status, IReadOnlyDictionary<string, string> Headers, string Body)
-{
-    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
-}
-
 /// <summary>
 /// HTTP/1.1 as bytes on a socket (TLS for https, offering only http/1.1), for requests no well-behaved client
 /// sends: bad chunk sizes, bodies that stop arriving, oversized request lines and headers.
 /// </summary>
 public static class RawHttp
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Sends <paramref name="request"/> as it is and reads what comes back until the server closes the connection
     /// (every request here is one the server ends the connection after), then parses the first response.
@@ -27,7 +19,7 @@ public static class RawHttp
     public static async Task<RawResponse> SendAsync(Uri endpoint, string request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(DefaultTimeout);
+        timeout.CancelAfter(TestConstants.DefaultTimeout);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token);
         Stream stream = tcp.GetStream();
@@ -53,7 +45,7 @@ public static class RawHttp
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"{endpoint} did not answer and close within {DefaultTimeout.TotalSeconds:0} s; received: {Encoding.Latin1.GetString(received.ToArray())}");
+                throw new TimeoutException($"{endpoint} did not answer and close within {TestConstants.DefaultTimeout.TotalSeconds:0} s; received: {Encoding.Latin1.GetString(received.ToArray())}");
             }
             catch (IOException) when (received.Length > 0)
             {

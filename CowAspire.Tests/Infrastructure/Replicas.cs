@@ -109,6 +109,10 @@ public static class Replicas
         return new Uri(url.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal));
     }
 
+    /// <summary>Where each replica of <paramref name="resource"/> itself listens on <paramref name="endpointName"/>, past DCP's proxy.</summary>
+    public static IReadOnlyList<Uri> Endpoints(DistributedApplication app, string resource, string endpointName) =>
+        [.. Of(app, resource).Select(id => Endpoint(app, id, endpointName))];
+
     private static T? Property<T>(DistributedApplication app, string resourceId, string name) =>
         Snapshot(app, resourceId).Properties.FirstOrDefault(p => p.Name == name)?.Value is T value ? value : default;
 

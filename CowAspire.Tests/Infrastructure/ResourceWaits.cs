@@ -23,7 +23,7 @@ public static class ResourceWaits
             "Running and healthy", timeout, file, line);
         foreach (var instance in InstancesOf(app, resourceOrInstance).Where(id => Replicas.Snapshot(app, id).ResourceType == "Project"))
         {
-            await WaitForServingAsync(app, instance, timeout ?? TestTimeouts.Resource);
+            await WaitForServingAsync(app, instance, timeout ?? TestConstants.LongTimeout);
         }
     }
 
@@ -32,7 +32,7 @@ public static class ResourceWaits
     {
         using var client = new HttpClient(TestHttp.CreateHandler());
         var health = new Uri(Replicas.Endpoint(app, instance, "http"), "/health");
-        await Wait.UntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             try
             {
@@ -68,7 +68,7 @@ public static class ResourceWaits
     private static async Task WaitForAsync(this DistributedApplication app, string resourceOrInstance, Func<CustomResourceSnapshot, bool> condition,
         string what, TimeSpan? timeout, string file, int line)
     {
-        var limit = timeout ?? TestTimeouts.Resource;
+        var limit = timeout ?? TestConstants.LongTimeout;
         using var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         source.CancelAfter(limit);
         var pending = new Dictionary<string, CustomResourceSnapshot?>(StringComparer.Ordinal);

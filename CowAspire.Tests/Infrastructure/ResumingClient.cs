@@ -169,6 +169,3 @@ public sealed class ResumingClient : IAsyncDisposable
         _stop.Dispose();
     }
 }
-
-/// <param name="PublishedAt">From the quote's <c>&lt;time datetime&gt;</c>: with its id, what tells one quote's content from another's.</param>
-public sealed record DeliveredQuote(long Id, string Epoch, DateTimeOffset PublishedAt);

@@ -41,7 +41,7 @@ public sealed class StandaloneRedis : IAsyncDisposable
         var options = ConfigurationOptions.Parse($"127.0.0.1:{port},allowAdmin=true");
         options.AbortOnConnectFail = false;
         var connection = await ConnectionMultiplexer.ConnectAsync(options);
-        await Wait.UntilAsync(() => connection.IsConnected, TimeSpan.FromSeconds(30), $"redis-server on port {port} accepts connections",
+        await Poll.UntilAsync(() => connection.IsConnected, TestConstants.DefaultTimeout, $"redis-server on port {port} accepts connections",
             TestContext.Current.CancellationToken);
         return new StandaloneRedis(server, connection);
     }

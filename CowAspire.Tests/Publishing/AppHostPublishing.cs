@@ -1,3 +1,4 @@
+using CowAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace CowAspire.Tests.Publishing;
@@ -9,8 +10,6 @@ namespace CowAspire.Tests.Publishing;
 /// </summary>
 internal static class AppHostPublishing
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(2);
-
     /// <summary>
     /// Publishes with <paramref name="args"/> and returns the model the files were written from. The arguments must
     /// select <paramref name="step"/> alone (as <c>--publisher manifest</c> selects <c>publish-manifest</c>): otherwise
@@ -29,7 +28,7 @@ internal static class AppHostPublishing
             + "Does the AppHost reload its configuration's sources (ConfigurationManager.Sources.Insert or Remove) after the builder is created?");
         // Read before running: a host that has run is disposed.
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
-        await app.RunAsync(cancellationToken).WaitAsync(s_timeout, cancellationToken);
+        await app.RunAsync(cancellationToken).DefaultTimeout(TestConstants.PublishTimeout);
         return model;
     }
 }

@@ -13,12 +13,6 @@ public sealed class DashboardTelemetry : IDisposable
 {
     public const string ResourceName = "aspire-dashboard";
 
-    /// <summary>
-    /// How long telemetry may take to show: services export every second, but Aspire's Redis instrumentation makes its
-    /// spans only when it next flushes its profiling sessions (about every 10 s).
-    /// </summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     private DashboardTelemetry(Uri loginUrl, Uri otlpGrpcUrl, string apiKey, string otlpApiKey)
     {
         LoginUrl = loginUrl;
@@ -47,7 +41,7 @@ public sealed class DashboardTelemetry : IDisposable
     public static async Task<DashboardTelemetry> ConnectAsync(DistributedApplication app, CancellationToken cancellationToken)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        waiting.CancelAfter(TestTimeouts.Resource);
+        waiting.CancelAfter(TestConstants.LongTimeout);
         ResourceEvent dashboard;
         try
         {
@@ -59,7 +53,7 @@ public sealed class DashboardTelemetry : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             app.ResourceNotifications.TryGetCurrentState(ResourceName, out var last);
-            throw new TimeoutException($"{ResourceName} was not healthy with a login URL within {TestTimeouts.Resource.TotalSeconds:0} s " +
+            throw new TimeoutException($"{ResourceName} was not healthy with a login URL within {TestConstants.LongTimeout.TotalSeconds:0} s " +
                 $"(state {last?.Snapshot.State?.Text ?? "none"}, health {last?.Snapshot.HealthStatus?.ToString() ?? "none"}, " +
                 $"URLs {string.Join(", ", last?.Snapshot.Urls.Select(u => $"{u.Name}={u.Url}") ?? [])}). Is the app started with its dashboard?");
         }
@@ -85,12 +79,12 @@ public sealed class DashboardTelemetry : IDisposable
     }
 
     /// <summary>
-    /// Asks the API until its answer satisfies <paramref name="condition"/>; fails after <see cref="Timeout"/> saying
+    /// Asks the API until its answer satisfies <paramref name="condition"/>; fails after <see cref="TestConstants.LongTimeout"/> saying
     /// what it waited for, with the last answer.
     /// </summary>
     public async Task<JsonNode> UntilAsync(string pathAndQuery, Func<JsonNode, bool> condition, string what, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + Timeout;
+        var deadline = DateTimeOffset.UtcNow + TestConstants.LongTimeout;
         while (true)
         {
             var answer = await GetAsync(pathAndQuery, cancellationToken);
@@ -101,65 +95,11 @@ public sealed class DashboardTelemetry : IDisposable
             if (DateTimeOffset.UtcNow > deadline)
             {
                 var json = answer.ToJsonString();
-                throw new TimeoutException($"Timed out after {Timeout.TotalSeconds:0} s waiting until {what}. Last answer of {pathAndQuery}: {json[..Math.Min(4000, json.Length)]}");
+                throw new TimeoutException($"Timed out after {TestConstants.LongTimeout.TotalSeconds:0} s waiting until {what}. Last answer of {pathAndQuery}: {json[..Math.Min(4000, json.Length)]}");
             }
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 
     public void Dispose() => Api.Dispose();
-}
-
-/// <summary>Reading OTLP JSON as the dashboard's API returns it (every attribute value as a string).</summary>
-public static class OtlpJsonReading
-{
-    public const int Server = 2;
-    public const int Client = 3;
-    public const int Producer = 4;
-    public const int Consumer = 5;
-
-    /// <param name="Service">The resource's <c>service.name</c>: <c>web</c>, <c>api</c>.</param>
-    /// <param name="Resource">
-    /// The instance it came from as Aspire names it (<c>service.name</c>-<c>service.instance.id</c>): the resource id of
-    /// <see cref="Infrastructure.Replicas.Of"/>, <c>web-abcd1234</c>.
-    /// </param>
-    public sealed record Item(string Service, string Resource, JsonObject Body)
-    {
-        public string? Name => (string?)Body["name"];
-
-        public int? Kind => (int?)Body["kind"];
-
-        public string? TraceId => (string?)Body["traceId"];
-
-        public string? SpanId => (string?)Body["spanId"];
-
-        public string? ParentSpanId => (string?)Body["parentSpanId"] is { Length: > 0 } parent ? parent : null;
-
-        public string? Message => (string?)Body["body"]?["stringValue"];
-
-        public string? this[string attribute] => Attribute(Body, attribute);
-    }
-
-    public static IEnumerable<Item> Spans(JsonNode answer) => Items(answer["data"], "resourceSpans", "scopeSpans", "spans");
-
-    public static IEnumerable<Item> Logs(JsonNode answer) => Items(answer["data"], "resourceLogs", "scopeLogs", "logRecords");
-
-    public static string? Attribute(JsonNode? owner, string key) =>
-        owner?["attributes"]?.AsArray().FirstOrDefault(a => (string?)a!["key"] == key)?["value"]?["stringValue"]?.GetValue<string>();
-
-    private static IEnumerable<Item> Items(JsonNode? otlp, string resources, string scopes, string items)
-    {
-        foreach (var resource in otlp?[resources]?.AsArray() ?? [])
-        {
-            var service = Attribute(resource!["resource"], "service.name") ?? "";
-            var instance = Attribute(resource!["resource"], "service.instance.id");
-            foreach (var scope in resource![scopes]?.AsArray() ?? [])
-            {
-                foreach (var item in scope![items]?.AsArray() ?? [])
-                {
-                    yield return new Item(service, instance is null ? service : $"{service}-{instance}", item!.AsObject());
-                }
-            }
-        }
-    }
 }

@@ -51,10 +51,3 @@ public sealed class StreamAdmission(IOptions<WebLimitOptions> options)
         }
     }
 }
-
-public enum StreamRefusal
-{
-    None,
-    GatewayFull,
-    AddressFull,
-}

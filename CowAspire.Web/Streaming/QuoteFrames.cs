@@ -46,12 +46,3 @@ public static class QuoteFrames
         SseFrames.Event(ResetEvent, JsonSerializer.Serialize(new Reset(epoch, after, reason), StreamingJsonContext.Default.Reset),
             QuoteEventId.Format(after, epoch)) with { Epoch = epoch };
 }
-
-public sealed record HistoryGap(long RequestedAfter, long? ResumedFrom);
-
-public sealed record Reset(string Epoch, long After, string Reason);
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(HistoryGap))]
-[System.Text.Json.Serialization.JsonSerializable(typeof(Reset))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-internal sealed partial class StreamingJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

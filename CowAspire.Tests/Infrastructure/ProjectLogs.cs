@@ -1,33 +1,13 @@
 namespace CowAspire.Tests.Infrastructure;
 
-/// <summary>
-/// What the hostile-user tests ask of the running app, in one place, through Aspire's own services
-/// (ResourceCommands, ResourceNotifications, ResourceLoggerService) and <see cref="Replicas"/> for replica addresses.
-/// </summary>
-public static class HostileFaults
+/// <summary>The projects' output as it is written, through Aspire's <see cref="ResourceLoggerService"/>.</summary>
+public static class ProjectLogs
 {
-    public static async Task StopRedisAsync(DistributedApplication app)
-    {
-        var result = await app.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
-        Assert.True(result.Success, result.Message);
-    }
-
-    public static async Task StartRedisAsync(DistributedApplication app, CancellationToken cancellationToken)
-    {
-        var result = await app.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, cancellationToken);
-        Assert.True(result.Success, result.Message);
-        await app.WaitForHealthyAsync("redis");
-    }
-
-    /// <summary>Where each replica of <paramref name="resource"/> itself listens, past DCP's proxy.</summary>
-    public static IReadOnlyList<Uri> ReplicaUris(DistributedApplication app, string resource, string endpoint) =>
-        [.. Replicas.Of(app, resource).Select(id => Replicas.Endpoint(app, id, endpoint))];
-
     /// <summary>
     /// Calls <paramref name="onLine"/> with (resource instance, text) for every line the projects write from now on,
     /// until disposed.
     /// </summary>
-    public static IDisposable WatchLogs(DistributedApplication app, Action<string, string> onLine)
+    public static IDisposable Watch(DistributedApplication app, Action<string, string> onLine)
     {
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
         var stop = new CancellationTokenSource();

@@ -1,6 +1,7 @@
 namespace CowAspire.Tests.Infrastructure;
 
-public static class Wait
+/// <summary>Asks a condition again and again, for things that send no notification; prefer an event when there is one.</summary>
+public static class Poll
 {
     /// <summary>
     /// Checks <paramref name="condition"/> until it holds, for things that send no notification (a process
@@ -20,21 +21,6 @@ public static class Wait
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting until {what}.");
             }
             await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
-        }
-    }
-
-    public static bool IsAlive(int pid)
-    {
-        // A zombie has exited; only its entry remains until it is reaped.
-        var status = $"/proc/{pid}/status";
-        try
-        {
-            return File.Exists(status)
-                && !File.ReadLines(status).Any(l => l.StartsWith("State:", StringComparison.Ordinal) && l.Contains("zombie", StringComparison.Ordinal));
-        }
-        catch (IOException)
-        {
-            return false;
         }
     }
 }

@@ -1,0 +1,3 @@
+namespace CowAspire.Api.Quotes;
+
+public sealed record CatalogEntry(string Text);

@@ -1,0 +1,8 @@
+namespace CowAspire.Web.Limits;
+
+public enum StreamRefusal
+{
+    None,
+    GatewayFull,
+    AddressFull,
+}

@@ -1,0 +1,3 @@
+namespace CowAspire.Web.Streaming;
+
+public sealed record HistoryGap(long RequestedAfter, long? ResumedFrom);
