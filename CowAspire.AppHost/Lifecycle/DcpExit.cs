@@ -13,6 +13,10 @@ internal sealed class DcpExit
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(20);
 
     private List<(int Pid, string StartTime)> _processes = [];
+    private Task _noting = Task.CompletedTask;
+
+    /// <summary><see cref="Note"/> on the thread pool.</summary>
+    public void NoteInBackground() => _noting = Task.Run(Note);
 
     /// <summary>Notes DCP's processes for this AppHost: the API server that watches this process, and its descendants.</summary>
     public void Note()
@@ -55,6 +59,7 @@ internal sealed class DcpExit
     public void WaitForExit(TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
+        _noting.Wait(timeout);
         while (_processes.Any(p => Runs(p.Pid, p.StartTime)) && DateTimeOffset.UtcNow < deadline)
         {
             // Polls on purpose: these are not this process's children, so no exit notification reaches it.

@@ -32,7 +32,8 @@ public static class Preflight
             return 1;
         }
         var dcp = new DcpExit();
-        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(dcp.Note);
+        // Noted off the start: ApplicationStarted's callbacks run inside the host's start, which must not wait on /proc.
+        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(dcp.NoteInBackground);
         app.Run();
         dcp.WaitForExit(TimeSpan.FromSeconds(10));
         return 0;

@@ -30,7 +30,7 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
 
         var ids = client.Ids.SkipWhile(id => id < first).ToList();
         Assert.Equal(last - first + 1, ids.Count);
-        ContentOracle.AssertDeliveredAsPublished(client, await ContentOracle.ReadHistoryAsync(Fixture.App, Cancellation),
+        ContentOracle.AssertDeliveredAsPublished(client.Delivered, await ContentOracle.ReadHistoryAsync(Fixture.App, Cancellation),
             "client across dropped subscriptions");
     }
 

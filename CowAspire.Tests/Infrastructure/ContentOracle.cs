@@ -17,19 +17,28 @@ public static class ContentOracle
     public static async Task<IReadOnlyDictionary<long, QuoteEnvelope>> ReadHistoryAsync(string connectionString)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
-        return (await redis.GetDatabase().StreamRangeAsync(QuoteKeys.History))
+        return await ReadHistoryAsync(redis.GetDatabase());
+    }
+
+    /// <summary>Every quote history holds now on <paramref name="database"/>'s Redis, by id.</summary>
+    public static async Task<IReadOnlyDictionary<long, QuoteEnvelope>> ReadHistoryAsync(IDatabaseAsync database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return (await database.StreamRangeAsync(QuoteKeys.History))
             .Select(entry => QuoteEnvelope.Parse((string?)entry[QuoteKeys.HistoryField])!)
             .ToDictionary(quote => quote.Id);
     }
 
     /// <summary>
-    /// The client's ids are consecutive and each quote it received is the one history holds under that id (a quote older
+    /// The client's ids (<paramref name="client"/>, taken before <paramref name="history"/> was read) are consecutive and each quote it received is the one history holds under that id (a quote older
     /// than history's oldest has been trimmed and cannot be checked); with
     /// <paramref name="acknowledged"/>, each of those after the client's first quote reached it.
     /// </summary>
-    public static void AssertDeliveredAsPublished(ResumingClient client, IReadOnlyDictionary<long, QuoteEnvelope> history, string who,
+    public static void AssertDeliveredAsPublished(DeliveredSnapshot client, IReadOnlyDictionary<long, QuoteEnvelope> history, string who,
         IEnumerable<QuoteEnvelope>? acknowledged = null)
     {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(history);
         Quotes.AssertConsecutive(client.Ids, who);
         var oldest = history.Count == 0 ? long.MaxValue : history.Keys.Min();
         foreach (var delivered in client.Quotes.Where(q => q.Id >= oldest || history.Count == 0))

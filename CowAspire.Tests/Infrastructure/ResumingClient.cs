@@ -57,6 +57,18 @@ public sealed class ResumingClient : IAsyncDisposable
         }
     }
 
+    /// <summary>What the client has received so far, ids and quotes taken together.</summary>
+    public DeliveredSnapshot Delivered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new DeliveredSnapshot([.. _ids], [.. _quotes]);
+            }
+        }
+    }
+
     public IReadOnlyList<long> Ids
     {
         get
