@@ -9,7 +9,6 @@ public sealed class ResumingClient : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
-    private readonly List<long> _ids = [];
     private readonly List<string> _events = [];
     private readonly List<DeliveredQuote> _quotes = [];
     private string? _lastEventId;
@@ -64,7 +63,7 @@ public sealed class ResumingClient : IAsyncDisposable
         {
             lock (_gate)
             {
-                return new DeliveredSnapshot([.. _ids], [.. _quotes]);
+                return new DeliveredSnapshot([.. _quotes.Select(q => q.Id)], [.. _quotes]);
             }
         }
     }
@@ -75,13 +74,13 @@ public sealed class ResumingClient : IAsyncDisposable
         {
             lock (_gate)
             {
-                return [.. _ids];
+                return [.. _quotes.Select(q => q.Id)];
             }
         }
     }
 
     public Task WaitForIdAsync(long id, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WaitForEventAsync(events => _ids.Count > 0 && _ids[^1] >= id, $"quote {id}", timeout, cancellationToken);
+        WaitForEventAsync(events => _quotes.Count > 0 && _quotes[^1].Id >= id, $"quote {id}", timeout, cancellationToken);
 
     /// <summary>Waits until <paramref name="enough"/> holds for <see cref="Events"/> (<c>{type} {id}</c>, in order).</summary>
     public async Task WaitForEventAsync(Func<IReadOnlyList<string>, bool> enough, string what, TimeSpan timeout, CancellationToken cancellationToken)
@@ -164,7 +163,6 @@ public sealed class ResumingClient : IAsyncDisposable
             _events.Add($"{item.EventType} {item.EventId}");
             if (EventStream.IsQuote(item))
             {
-                _ids.Add(EventStream.QuoteId(item.EventId!));
                 _quotes.Add(new DeliveredQuote(EventStream.QuoteId(item.EventId!), EventStream.Epoch(item.EventId!), EventStream.PublishedAt(item)));
             }
             received = _received;
