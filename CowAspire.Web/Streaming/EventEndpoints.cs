@@ -39,7 +39,7 @@ internal static class EventEndpoints
 
         return Admit(request.HttpContext, admission, limits.Value, out var lease) is { } refused
             ? refused
-            : new EventStreamResult(streams.LiveAsync(lastEventId, request.HttpContext.Abort, request.HttpContext.RequestAborted), lease);
+            : new EventStreamResult(streams.Live(lastEventId), lease);
     }
 
     private static Results<EventStreamResult, RetryLaterStreamResult, ProblemHttpResult> Show(
@@ -51,7 +51,7 @@ internal static class EventEndpoints
         }
         return Admit(request.HttpContext, admission, limits.Value, out var lease) is { } refused
             ? refused
-            : new EventStreamResult(streams.ShowAsync(count, request.HttpContext.Abort, request.HttpContext.RequestAborted), lease);
+            : new EventStreamResult(streams.Show(count), lease);
     }
 
     /// <summary>Null when the stream may open (with its lease), else the refusal to send.</summary>

@@ -1,22 +1,21 @@
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace CowAspire.Web.Streaming;
 
 /// <summary>
-/// Writes pre-encoded frames as a text/event-stream response, flushing each one. When the gateway shuts down
-/// it ends the stream with a jittered <c>retry:</c> so clients come back to another replica, not all at once.
+/// A text/event-stream response following a <see cref="StreamPlan"/>: its opening first, then the broadcaster writes
+/// each frame the plan admits straight into the response. The request only waits for the stream's end, and then
+/// writes its last frame (the plan's closing, or the jittered <c>retry:</c> of a gateway shutting down, so clients
+/// come back to another replica, not all at once).
 /// </summary>
-public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames, IDisposable? lease = null) : IResult
+public sealed class EventStreamResult(StreamPlan plan, IDisposable? lease = null) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         using var admitted = lease;
         var response = httpContext.Response;
-        var stopping = httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        var options = httpContext.RequestServices.GetRequiredService<IOptions<StreamingOptions>>().Value;
-        var metrics = httpContext.RequestServices.GetRequiredService<GatewayMetrics>();
-        var time = httpContext.RequestServices.GetRequiredService<TimeProvider>();
+        var aborted = httpContext.RequestAborted;
+        var broadcaster = httpContext.RequestServices.GetRequiredService<QuoteBroadcaster>();
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
@@ -24,28 +23,27 @@ public sealed class EventStreamResult(IAsyncEnumerable<EventFrame> frames, IDisp
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
         // Headers go out now, so the client's EventSource opens before the first event exists.
-        await response.StartAsync(httpContext.RequestAborted);
+        await response.StartAsync(aborted);
 
-        var sampled = metrics.SampleThisStream();
-        using var streamEnds = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping);
+        var stream = broadcaster.Subscribe(plan, response.BodyWriter, httpContext.Abort);
         try
         {
-            await foreach (var frame in frames.WithCancellation(streamEnds.Token))
+            using (aborted.UnsafeRegister(static state => ((ClientStream)state!).Stop(), stream))
             {
-                await response.BodyWriter.WriteAsync(frame.Bytes, streamEnds.Token);
-                if (sampled && frame.PublishedAt is { } publishedAt)
-                {
-                    metrics.PublishToWrite(publishedAt, time.GetUtcNow());
-                }
+                await stream.OpenAsync(aborted);
+                await stream.Ended;
+            }
+            if (stream.Last is { } last && !aborted.IsCancellationRequested)
+            {
+                await response.BodyWriter.WriteAsync(last.Bytes, aborted);
             }
         }
-        catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        finally
         {
-            await response.BodyWriter.WriteAsync(
-                SseFrames.Retry(SseFrames.Jittered(options.ReconnectDelay)).Bytes, httpContext.RequestAborted);
+            broadcaster.Unsubscribe(stream);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Threading.Channels;
 using CowAspire.Contracts;
 using CowAspire.ServiceDefaults.Telemetry;
@@ -8,7 +9,7 @@ namespace CowAspire.Web.Streaming;
 
 /// <summary>
 /// The gateway's one Redis subscription, fanned out to every connected client. Each quote is encoded once and
-/// the same bytes are queued to every subscriber. Quotes go out in id order, without duplicates; a gap in ids
+/// the same bytes are written to every client stream. Quotes go out in id order, without duplicates; a gap in ids
 /// (a dropped or reconnected subscription) is filled from history before going on; a new epoch (Redis lost its
 /// data) is announced to every client with a <c>reset</c> before its first quote.
 /// </summary>
@@ -17,6 +18,8 @@ public sealed class QuoteBroadcaster(
     QuoteHistory history,
     IOptions<StreamingOptions> options,
     GatewayMetrics metrics,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<QuoteBroadcaster> logger) : BackgroundService
 {
     private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(1);
@@ -25,7 +28,8 @@ public sealed class QuoteBroadcaster(
 
     private readonly Lock _gate = new();
     // Copy-on-write: the hot path reads the array without a lock; only (un)subscribing takes one.
-    private StreamSubscriber[] _subscribers = [];
+    private ClientStream[] _streams = [];
+    private bool _stopping;
     // Redis delivers in order into this inbox at once (a pub/sub client that lags is dropped by Redis);
     // a null entry asks for a catch-up from history after a reconnect.
     private readonly Channel<RedisValue?> _inbox = Channel.CreateUnbounded<RedisValue?>(new() { SingleReader = true });
@@ -34,28 +38,47 @@ public sealed class QuoteBroadcaster(
     private long _lastId;
     private readonly HashSet<string> _retiredEpochs = [];
     private bool _synchronized;
-
-    /// <param name="cutOff">How to end the client's stream when it falls too far behind.</param>
-    public StreamSubscriber Subscribe(Action cutOff)
+    private readonly Action<EventFrame> _recordLatency = frame =>
     {
-        var subscriber = new StreamSubscriber(options.Value.ClientQueueCapacity, cutOff);
+        if (frame.PublishedAt is { } publishedAt)
+        {
+            metrics.PublishToWrite(publishedAt, time.GetUtcNow());
+        }
+    };
+
+    /// <summary>
+    /// A new client stream, written from here on: frames offered while its opening runs wait for it. When the gateway
+    /// is stopping, the stream ends at once with a <c>retry:</c>.
+    /// </summary>
+    /// <param name="abort">How to end the client's stream at once (it fell too far behind).</param>
+    public ClientStream Subscribe(StreamPlan plan, PipeWriter writer, Action abort)
+    {
+        var stream = new ClientStream(plan, writer, options.Value.ClientQueueCapacity, abort,
+            metrics.SampleThisStream() ? _recordLatency : null);
+        bool stopping;
         lock (_gate)
         {
-            _subscribers = [.. _subscribers, subscriber];
+            _streams = [.. _streams, stream];
+            stopping = _stopping;
         }
         metrics.StreamOpened();
-        return subscriber;
+        if (stopping)
+        {
+            stream.Stop(ShutdownRetry());
+        }
+        return stream;
     }
 
-    public void Unsubscribe(StreamSubscriber subscriber)
+    public void Unsubscribe(ClientStream stream)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         lock (_gate)
         {
-            _subscribers = Array.FindAll(_subscribers, s => s != subscriber);
+            _streams = Array.FindAll(_streams, s => s != stream);
         }
-        subscriber.Complete();
-        metrics.StreamClosed(subscriber.Overflowed);
-        if (subscriber.Overflowed)
+        stream.Stop();
+        metrics.StreamClosed(stream.Overflowed);
+        if (stream.Overflowed)
         {
             logger.ClientFellBehind(options.Value.ClientQueueCapacity);
         }
@@ -63,11 +86,31 @@ public sealed class QuoteBroadcaster(
 
     public void BroadcastHeartbeat()
     {
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        foreach (var stream in Volatile.Read(ref _streams))
         {
-            subscriber.OfferHeartbeat(SseFrames.Heartbeat);
+            stream.OfferHeartbeat(SseFrames.Heartbeat);
         }
     }
+
+    /// <summary>
+    /// The gateway is stopping: every stream ends with a jittered <c>retry:</c>, so clients come back to another
+    /// replica, spread over a whole delay instead of all at once.
+    /// </summary>
+    private void StopStreams()
+    {
+        ClientStream[] streams;
+        lock (_gate)
+        {
+            _stopping = true;
+            streams = _streams;
+        }
+        foreach (var stream in streams)
+        {
+            stream.Stop(ShutdownRetry());
+        }
+    }
+
+    private EventFrame ShutdownRetry() => SseFrames.Retry(SseFrames.Jittered(options.Value.ReconnectDelay));
 
     /// <summary>
     /// True once the subscription is confirmed and the epoch and newest id are known: from then on no quote can pass
@@ -77,6 +120,7 @@ public sealed class QuoteBroadcaster(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var stopping = lifetime.ApplicationStopping.Register(StopStreams);
         var queue = await SubscribeAsync(stoppingToken);
         if (queue is null)
         {
@@ -243,9 +287,9 @@ public sealed class QuoteBroadcaster(
         }
         (_epoch, _lastId) = (epoch, 0);
         var reset = QuoteFrames.Reset(epoch, 0, "Redis lost its data; ids start again in a new epoch.");
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        foreach (var stream in Volatile.Read(ref _streams))
         {
-            subscriber.Offer(reset);
+            stream.Offer(reset);
         }
     }
 
@@ -296,24 +340,26 @@ public sealed class QuoteBroadcaster(
 
     private void CutOffEveryone()
     {
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        foreach (var stream in Volatile.Read(ref _streams))
         {
-            subscriber.CutOff();
+            stream.CutOff();
         }
     }
 
     private void Broadcast(QuoteEnvelope quote)
     {
-        var subscribers = Volatile.Read(ref _subscribers);
+        var streams = Volatile.Read(ref _streams);
         // One span per quote per replica, a child of the publish span through the envelope; never one per client.
-        using var span = QuoteTracing.StartFanOut(quote.TraceParent, quote.Id, subscribers.Length);
+        using var span = QuoteTracing.StartFanOut(quote.TraceParent, quote.Id, streams.Length);
         var frame = QuoteFrames.Quote(quote);
-        foreach (var subscriber in subscribers)
+        // Each offer writes and flushes into the client's response on this thread (or queues, for a client whose
+        // flush is still pending): one fan-out is N writes, not N task wake-ups.
+        foreach (var stream in streams)
         {
-            subscriber.Offer(frame);
+            stream.Offer(frame);
         }
         _lastId = quote.Id;
-        metrics.QuoteBroadcast(subscribers.Length);
+        metrics.QuoteBroadcast(streams.Length);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
