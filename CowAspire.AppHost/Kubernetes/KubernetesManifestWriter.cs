@@ -108,7 +108,7 @@ internal sealed partial class KubernetesManifestWriter(KubernetesManifestsResour
                                     SecurityContext = KubernetesSecurity.Container(KubernetesSecurity.DotNetUser),
                                     Resources = KubernetesSecurity.Resources(KubernetesSecurity.ResourcesOf(project)),
                                     // Traffic once healthy (Redis reached, subscribed); then for as long as it answers, so a Redis
-                                    // outage leaves the page and open streams up, as the front door does here.
+                                    // outage leaves the page and open streams up, as DCP's proxy does here.
                                     StartupProbe = primary is null ? null : new V1Probe { HttpGet = new V1HTTPGetAction { Path = HealthPath, Port = primary.Name }, PeriodSeconds = 2, FailureThreshold = 60 },
                                     ReadinessProbe = primary is null ? null : new V1Probe { HttpGet = new V1HTTPGetAction { Path = AlivePath, Port = primary.Name }, PeriodSeconds = 5, FailureThreshold = 3 },
                                     LivenessProbe = primary is null ? null : new V1Probe { HttpGet = new V1HTTPGetAction { Path = AlivePath, Port = primary.Name }, PeriodSeconds = 10, FailureThreshold = 3 },

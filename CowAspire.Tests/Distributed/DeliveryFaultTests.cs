@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CowAspire.Contracts;
 using CowAspire.Tests.Infrastructure;
 
 namespace CowAspire.Tests.Distributed;
@@ -258,7 +259,7 @@ public sealed class DeliveryFaultTests(DeliveryAppFixture fixture, ITestOutputHe
     private static async Task<HttpResponseMessage> PostAsync(HttpClient web, string text, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/quotes") { Content = JsonContent.Create(new { text }) };
-        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Add(QuoteHeaders.IdempotencyKey, key);
         return await web.SendAsync(request, Cancellation);
     }
 

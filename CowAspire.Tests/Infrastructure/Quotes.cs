@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using CowAspire.Contracts;
 
 namespace CowAspire.Tests.Infrastructure;
 
@@ -18,7 +19,7 @@ public static class Quotes
         while (true)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/quotes") { Content = JsonContent.Create(new { text }) };
-            request.Headers.Add("Idempotency-Key", key);
+            request.Headers.Add(QuoteHeaders.IdempotencyKey, key);
             using var response = await api.SendAsync(request, cancellationToken);
             if (response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests
                 && DateTimeOffset.UtcNow < deadline)

@@ -4,7 +4,7 @@ namespace CowAspire.Web.Limits;
 
 /// <summary>
 /// The <c>WebLimits</c> configuration section: caps against abuse. Per-address limits key on the address Kestrel sees
-/// (IPv6: its /64); behind a TCP proxy (the AppHost's front door) that is the proxy's, so there they act as shared
+/// (IPv6: its /64); behind a TCP proxy (DCP's, in front of the replicas) that is the proxy's, so there they act as shared
 /// limits. Stream caps are per gateway process (they guard its memory); the quote limit is one bucket per client in
 /// Redis, shared by every replica.
 /// </summary>

@@ -114,7 +114,8 @@ public sealed class QuoteBroadcaster(
 
     /// <summary>
     /// True once the subscription is confirmed and the epoch and newest id are known: from then on no quote can pass
-    /// this gateway unchecked. The readiness check reports it, so the front door sends no client here before.
+    /// this gateway unchecked. The readiness check reports it, so nothing that honours readiness (a Kubernetes Service)
+    /// sends a client here before.
     /// </summary>
     public bool IsSynchronized => Volatile.Read(ref _synchronized);
 
