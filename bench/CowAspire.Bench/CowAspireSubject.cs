@@ -75,6 +75,9 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
 
     public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
 
+    /// <summary>The same over plain HTTP/1.1: the replica's own http endpoint, or DCP's proxy for the Web's http endpoint.</summary>
+    public Uri? PlainSubscribeUrl { get; private set; }
+
     private IEnumerable<AppHostProcess> Webs => _processes.Where(p => p.Kind == AppHostProcesses.Web);
 
     public IReadOnlyList<int> GatewayPids => target == Target.Gateway && _replica is { } replica
@@ -170,6 +173,11 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
 
             FindProcesses(proxy.Port);
             await EveryReplicaServesAsync(timeout.Token);
+            // Looked for only when asked for: the probe talks to the proxy's ports.
+            if (target == Target.App && options.Protocols.Contains(Client.WireProtocol.Http11Plain))
+            {
+                PlainSubscribeUrl = new Uri(await ProxiedHttpAsync(proxy.Port, timeout.Token), "/events");
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -178,6 +186,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         if (target == Target.Gateway)
         {
             SubscribeUrl = new Uri(_replica!.Value.Url, "/events");
+            PlainSubscribeUrl = new Uri(OwnAddress(_replica.Value.Process, "http"), "/events");
         }
     }
 
@@ -246,6 +255,44 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
             ?? environment.GetValueOrDefault("ASPNETCORE_URLS")?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(u => u.StartsWith($"{endpoint}://", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"{service} was given no address for its '{endpoint}' endpoint.");
         return Loopback(url);
+    }
+
+    /// <summary>
+    /// DCP's proxy for the Web's http endpoint, which nothing names (the ready line gives web's https address, and no
+    /// service references the Web): of the ports the proxy's process listens on, leaving out those known (web's https,
+    /// the Api's, Redis's), the one that answers GET /health over HTTP/1.1. web's h2c endpoint, HTTP/2 only, does not.
+    /// </summary>
+    private async Task<Uri> ProxiedHttpAsync(int httpsPort, CancellationToken cancellationToken)
+    {
+        var proxy = _processes.FirstOrDefault(p => p.Name.EndsWith(ProxySuffix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("No DCP process listens on web's https address.");
+        var known = new HashSet<int> { httpsPort, Api.Port };
+        var redis = AppHostProcesses.Environment(_replica!.Value.Process.Pid, "ConnectionStrings__redis").GetValueOrDefault("ConnectionStrings__redis");
+        if (redis?.Split(',')[0] is { } address && int.TryParse(address[(address.LastIndexOf(':') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var redisPort))
+        {
+            known.Add(redisPort);
+        }
+        // A client of its own, so that no connection through the proxy stays open into the measurement.
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var answering = new List<Uri>();
+        foreach (var port in AppHostProcesses.ListeningPorts(proxy).Except(known).Order())
+        {
+            var url = new Uri($"http://127.0.0.1:{port}/");
+            try
+            {
+                using var response = await probe.GetAsync(new Uri(url, "/health"), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    answering.Add(url);
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+            }
+        }
+        return answering is [var only]
+            ? only
+            : throw new InvalidOperationException($"Expected one port of {proxy} to answer GET /health over plain HTTP (the Web's http endpoint), found {answering.Count}: {string.Join(", ", answering)}.");
     }
 
     private static Uri Loopback(string url) => new(url.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal));
