@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
@@ -75,7 +76,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
 
     public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
 
-    /// <summary>The same over plain HTTP/1.1: the replica's own http endpoint, or DCP's proxy for the Web's http endpoint.</summary>
+    /// <summary>The same over plain HTTP/1.1: the replica's own http endpoint, or DCP's proxy in front of the Web's plain-HTTP listeners.</summary>
     public Uri? PlainSubscribeUrl { get; private set; }
 
     private IEnumerable<AppHostProcess> Webs => _processes.Where(p => p.Kind == AppHostProcesses.Web);
@@ -258,9 +259,10 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
     }
 
     /// <summary>
-    /// DCP's proxy for the Web's http endpoint, which nothing names (the ready line gives web's https address, and no
+    /// DCP's proxy in front of the Web's plain-HTTP listeners, which nothing names (the ready line gives web's https address, and no
     /// service references the Web): of the ports the proxy's process listens on, leaving out those known (web's https,
-    /// the Api's, Redis's), the one that answers GET /health over HTTP/1.1. web's h2c endpoint, HTTP/2 only, does not.
+    /// the Api's, Redis's), one that serves a file of the Web's page (<c>/app.css</c>) over HTTP/1.1 and not over h2c
+    /// (web's h2c endpoint, HTTP/2 only, does the opposite; /health alone would not tell the Web from the Api).
     /// </summary>
     private async Task<Uri> ProxiedHttpAsync(int httpsPort, CancellationToken cancellationToken)
     {
@@ -274,25 +276,38 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         }
         // A client of its own, so that no connection through the proxy stays open into the measurement.
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var answering = new List<Uri>();
-        foreach (var port in AppHostProcesses.ListeningPorts(proxy).Except(known).Order())
+        async Task<bool> ServesAsync(Uri url, Version version)
         {
-            var url = new Uri($"http://127.0.0.1:{port}/");
             try
             {
-                using var response = await probe.GetAsync(new Uri(url, "/health"), cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    answering.Add(url);
-                }
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/app.css")) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+                using var response = await probe.SendAsync(request, cancellationToken);
+                return response.IsSuccessStatusCode;
             }
             catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                return false;
             }
         }
-        return answering is [var only]
-            ? only
-            : throw new InvalidOperationException($"Expected one port of {proxy} to answer GET /health over plain HTTP (the Web's http endpoint), found {answering.Count}: {string.Join(", ", answering)}.");
+        var candidates = AppHostProcesses.ListeningPorts(proxy).Except(known).Order().ToList();
+        var found = new List<string>();
+        var answering = new List<Uri>();
+        foreach (var port in candidates)
+        {
+            var url = new Uri($"http://127.0.0.1:{port}/");
+            var (http1, h2c) = (await ServesAsync(url, HttpVersion.Version11), await ServesAsync(url, HttpVersion.Version20));
+            found.Add($"{port}: HTTP/1.1 {(http1 ? "yes" : "no")}, h2c {(h2c ? "yes" : "no")}");
+            if (http1 && !h2c)
+            {
+                answering.Add(url);
+            }
+        }
+        // Two such ports were found in trial runs, both in front of the replicas' plain HTTP/1.1 listeners: either is
+        // the path measured (client → DCP's proxy → a replica, no TLS on either leg); the lowest is taken.
+        Console.WriteLine($"  DCP's proxy ports besides web's https, the Api's and Redis's: {string.Join("; ", found)}.");
+        return answering.Count > 0
+            ? answering[0]
+            : throw new InvalidOperationException($"No port of {proxy} serves GET /app.css over HTTP/1.1 and not h2c (the Web's http endpoint): {string.Join("; ", found)}.");
     }
 
     private static Uri Loopback(string url) => new(url.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal));

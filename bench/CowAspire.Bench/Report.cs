@@ -283,8 +283,9 @@ public static class Report
         *HTTP/1.1 (no TLS)* (`--protocols h1c`) is the same HTTP/1.1 request and chunked body on a plain TCP connection, no
         handshake and no encryption: each server's plain-HTTP listener serving the same stream. Gateway alone: the Web
         replica's own `http` endpoint (`Kestrel__Endpoints__http__Url`), a second `listen` without `ssl` in nginx's
-        subscriber server, the floor's `--http-port` (HTTP/1.1 only). Whole app: DCP's proxy for the Web's `http`
-        endpoint, the one of its ports that answers `GET /health` over plain HTTP besides those known (the Api's, Redis's).
+        subscriber server, the floor's `--http-port` (HTTP/1.1 only). Whole app: DCP's proxy in front of the Web's
+        plain-HTTP listeners, which nothing names: a port of its process that serves `GET /app.css` (a file of the Web's page) over
+        plain HTTP/1.1 and not over h2c (two do, both in front of the replicas' plain listeners; the lowest is taken).
         """;
 
     /// <summary>One row per scenario: the ratios the issue asks about, each with both values.</summary>
