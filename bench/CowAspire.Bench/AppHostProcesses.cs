@@ -145,7 +145,20 @@ public static class AppHostProcesses
     /// <summary>The process among <paramref name="processes"/> that listens on loopback TCP <paramref name="port"/> (/proc/net/tcp, tcp6 and its descriptors).</summary>
     public static AppHostProcess? Listening(IEnumerable<AppHostProcess> processes, int port)
     {
-        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        var inodes = ListeningSockets().Where(s => s.Port == port).Select(s => s.Socket).ToHashSet(StringComparer.Ordinal);
+        return inodes.Count == 0 ? null : processes.FirstOrDefault(p => Sockets(p.Pid).Overlaps(inodes));
+    }
+
+    /// <summary>The TCP ports <paramref name="process"/> listens on.</summary>
+    public static IReadOnlySet<int> ListeningPorts(AppHostProcess process)
+    {
+        var sockets = Sockets(process.Pid);
+        return ListeningSockets().Where(s => sockets.Contains(s.Socket)).Select(s => s.Port).ToHashSet();
+    }
+
+    /// <summary>Every listening TCP socket (/proc/net/tcp and tcp6): its port and its descriptor's link target.</summary>
+    private static IEnumerable<(int Port, string Socket)> ListeningSockets()
+    {
         foreach (var table in (string[])["/proc/net/tcp", "/proc/net/tcp6"])
         {
             if (!File.Exists(table))
@@ -156,25 +169,36 @@ public static class AppHostProcesses
             {
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length > 9 && fields[3] == "0A"
-                    && int.Parse(fields[1][(fields[1].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == port)
+                if (fields.Length > 9 && fields[3] == "0A")
                 {
-                    inodes.Add($"socket:[{fields[9]}]");
+                    yield return (int.Parse(fields[1][(fields[1].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture), $"socket:[{fields[9]}]");
                 }
             }
         }
-        return inodes.Count == 0 ? null : processes.FirstOrDefault(p =>
+    }
+
+    /// <summary>The link targets of a process's descriptors (<c>socket:[inode]</c> for sockets); empty once it is gone.</summary>
+    private static HashSet<string> Sockets(int pid)
+    {
+        static string? Target(string fd)
         {
             try
             {
-                return Directory.EnumerateFileSystemEntries($"/proc/{p.Pid}/fd")
-                    .Any(fd => new FileInfo(fd).LinkTarget is { } target && inodes.Contains(target));
+                return new FileInfo(fd).LinkTarget;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return false;
+                return null; // closed since it was listed
             }
-        });
+        }
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Select(Target).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     /// <summary>State, parent and start time (clock ticks after boot) from /proc/PID/stat, or null if the process is gone.</summary>

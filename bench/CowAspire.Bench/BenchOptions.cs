@@ -22,7 +22,7 @@ public sealed class BenchOptions
     /// <summary>One scenario per entry: that many concurrent SSE subscribers on each system.</summary>
     public IReadOnlyList<int> Streams { get; set; } = [1000, 2000, 5000, 10_000];
 
-    /// <summary>Subscriber protocols, one scenario each (both over TLS).</summary>
+    /// <summary>Subscriber protocols, one scenario each (by default both over TLS; h1c, HTTP/1.1 without TLS, when asked).</summary>
     public IReadOnlyList<WireProtocol> Protocols { get; set; } = [WireProtocol.Http2, WireProtocol.Http11];
 
     /// <summary>What serves the streams, one scenario each.</summary>
@@ -119,7 +119,8 @@ public sealed class BenchOptions
 
           --repo DIR                    repository root (default: current directory)
           --streams 1000,2000,5000,10000  concurrent subscribers, one client connection each, one scenario each
-          --protocols h2,h1             subscriber protocols, both over TLS (h2 = HTTP/2, h1 = HTTP/1.1)
+          --protocols h2,h1             subscriber protocols: h2 = HTTP/2 + TLS, h1 = HTTP/1.1 + TLS,
+                                        h1c = HTTP/1.1 without TLS (each server's plain-HTTP port)
           --targets gateway,app         gateway = one Web replica on its own port vs nginx with 1 worker;
                                         app = DCP's proxy and two replicas vs nginx with 2 workers
           --seconds 12                  seconds of measured publishing per scenario
@@ -222,7 +223,8 @@ public sealed class BenchOptions
     {
         "h2" or "2" or "http2" => WireProtocol.Http2,
         "h1" or "1.1" or "http1.1" or "http1" => WireProtocol.Http11,
-        _ => throw new ArgumentException($"Unknown protocol '{value}' (h2, h1)."),
+        "h1c" => WireProtocol.Http11Plain,
+        _ => throw new ArgumentException($"Unknown protocol '{value}' (h2, h1, h1c)."),
     };
 
     private static Target ParseTarget(string value) => value.Trim().ToLowerInvariant() switch

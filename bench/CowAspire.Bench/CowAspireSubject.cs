@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
@@ -74,6 +75,9 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
     private const string ProxySuffix = " (proxy)";
 
     public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
+
+    /// <summary>The same over plain HTTP/1.1: the replica's own http endpoint, or DCP's proxy in front of the Web's plain-HTTP listeners.</summary>
+    public Uri? PlainSubscribeUrl { get; private set; }
 
     private IEnumerable<AppHostProcess> Webs => _processes.Where(p => p.Kind == AppHostProcesses.Web);
 
@@ -170,6 +174,11 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
 
             FindProcesses(proxy.Port);
             await EveryReplicaServesAsync(timeout.Token);
+            // Looked for only when asked for: the probe talks to the proxy's ports.
+            if (target == Target.App && options.Protocols.Contains(Client.WireProtocol.Http11Plain))
+            {
+                PlainSubscribeUrl = new Uri(await ProxiedHttpAsync(proxy.Port, timeout.Token), "/events");
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -178,6 +187,7 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
         if (target == Target.Gateway)
         {
             SubscribeUrl = new Uri(_replica!.Value.Url, "/events");
+            PlainSubscribeUrl = new Uri(OwnAddress(_replica.Value.Process, "http"), "/events");
         }
     }
 
@@ -246,6 +256,58 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
             ?? environment.GetValueOrDefault("ASPNETCORE_URLS")?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(u => u.StartsWith($"{endpoint}://", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"{service} was given no address for its '{endpoint}' endpoint.");
         return Loopback(url);
+    }
+
+    /// <summary>
+    /// DCP's proxy in front of the Web's plain-HTTP listeners, which nothing names (the ready line gives web's https address, and no
+    /// service references the Web): of the ports the proxy's process listens on, leaving out those known (web's https,
+    /// the Api's, Redis's), one that serves a file of the Web's page (<c>/app.css</c>) over HTTP/1.1 and not over h2c
+    /// (web's h2c endpoint, HTTP/2 only, does the opposite; /health alone would not tell the Web from the Api).
+    /// </summary>
+    private async Task<Uri> ProxiedHttpAsync(int httpsPort, CancellationToken cancellationToken)
+    {
+        var proxy = _processes.FirstOrDefault(p => p.Name.EndsWith(ProxySuffix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("No DCP process listens on web's https address.");
+        var known = new HashSet<int> { httpsPort, Api.Port };
+        var redis = AppHostProcesses.Environment(_replica!.Value.Process.Pid, "ConnectionStrings__redis").GetValueOrDefault("ConnectionStrings__redis");
+        if (redis?.Split(',')[0] is { } address && int.TryParse(address[(address.LastIndexOf(':') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var redisPort))
+        {
+            known.Add(redisPort);
+        }
+        // A client of its own, so that no connection through the proxy stays open into the measurement.
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        async Task<bool> ServesAsync(Uri url, Version version)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/app.css")) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+                using var response = await probe.SendAsync(request, cancellationToken);
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return false;
+            }
+        }
+        var candidates = AppHostProcesses.ListeningPorts(proxy).Except(known).Order().ToList();
+        var found = new List<string>();
+        var answering = new List<Uri>();
+        foreach (var port in candidates)
+        {
+            var url = new Uri($"http://127.0.0.1:{port}/");
+            var (http1, h2c) = (await ServesAsync(url, HttpVersion.Version11), await ServesAsync(url, HttpVersion.Version20));
+            found.Add($"{port}: HTTP/1.1 {(http1 ? "yes" : "no")}, h2c {(h2c ? "yes" : "no")}");
+            if (http1 && !h2c)
+            {
+                answering.Add(url);
+            }
+        }
+        // Two such ports were found in trial runs, both in front of the replicas' plain HTTP/1.1 listeners: either is
+        // the path measured (client → DCP's proxy → a replica, no TLS on either leg); the lowest is taken.
+        Console.WriteLine($"  DCP's proxy ports besides web's https, the Api's and Redis's: {string.Join("; ", found)}.");
+        return answering.Count > 0
+            ? answering[0]
+            : throw new InvalidOperationException($"No port of {proxy} serves GET /app.css over HTTP/1.1 and not h2c (the Web's http endpoint): {string.Join("; ", found)}.");
     }
 
     private static Uri Loopback(string url) => new(url.Replace("://localhost:", "://127.0.0.1:", StringComparison.Ordinal));

@@ -5,7 +5,8 @@ namespace CowAspire.Bench;
 
 /// <summary>
 /// Kestrel's floor (bench/CowAspire.Floor): a minimal ASP.NET Core app with the Web's Kestrel settings (HTTP/2 and
-/// HTTP/1.1 by ALPN over TLS with the development certificate, 1000 streams per connection, Server GC) that writes
+/// HTTP/1.1 by ALPN over TLS with the development certificate, HTTP/1.1 alone on a plain-HTTP port as the Web's http
+/// endpoint, 1000 streams per connection, Server GC) that writes
 /// each event's bytes into every response's PipeWriter and flushes, nothing else; or, as <see cref="TypedResultsSystem"/>,
 /// what a .NET developer writes by default: TypedResults.ServerSentEvents over a channel per client. Fed as nchan
 /// is: the bench POSTs the same HTML fragment to a plain-HTTP publish endpoint, and it sends it as an unnamed event
@@ -34,6 +35,8 @@ public sealed class FloorSubject(BenchOptions options, bool typedResults = false
 
     public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
 
+    public Uri? PlainSubscribeUrl { get; private set; }
+
     public IReadOnlyList<int> GatewayPids => _process is { } process ? [process.Pid] : [];
 
     public IReadOnlyList<int> AllPids => GatewayPids;
@@ -47,11 +50,12 @@ public sealed class FloorSubject(BenchOptions options, bool typedResults = false
         {
             throw new InvalidOperationException($"{dll} is missing: run 'dotnet build -c Release' first (bench/run.sh does).");
         }
-        var (httpsPort, publishPort) = (LoopbackPort.Free(), LoopbackPort.Free());
+        var (httpsPort, httpPort, publishPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
         _process = await ChildProcess.StartAsync("dotnet",
-            [dll, "--mode", typedResults ? "typed-results" : "floor", "--https-port", $"{httpsPort}", "--publish-port", $"{publishPort}"],
+            [dll, "--mode", typedResults ? "typed-results" : "floor", "--https-port", $"{httpsPort}", "--http-port", $"{httpPort}", "--publish-port", $"{publishPort}"],
             new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production" });
         SubscribeUrl = new Uri($"https://127.0.0.1:{httpsPort}/sub");
+        PlainSubscribeUrl = new Uri($"http://127.0.0.1:{httpPort}/sub");
         _publish = new Uri($"http://127.0.0.1:{publishPort}/pub");
         var health = new Uri($"http://127.0.0.1:{publishPort}/health");
         var deadline = Stopwatch.StartNew();

@@ -42,7 +42,7 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, WireProtocol
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         result.Idle = Snapshot.Take(subject);
 
-        var endpoint = SseEndpoint.From(subject.SubscribeUrl, protocol, subject.Trusts);
+        var endpoint = SseEndpoint.From(subject.SubscribeUrlFor(protocol), protocol, subject.Trusts);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(options.ConnectConcurrency);
         var connectStart = Stopwatch.GetTimestamp();

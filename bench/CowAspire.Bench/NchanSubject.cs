@@ -10,7 +10,7 @@ namespace CowAspire.Bench;
 /// <summary>
 /// The peer: nginx with the nchan module on loopback, as a standalone SSE pub/sub server. Subscribers use an
 /// EventSource location over TLS (HTTP/2 and HTTP/1.1 by ALPN on one port, a certificate made with openssl for the
-/// run); messages are POSTed to a publisher location on a plain-HTTP listener, as CowAspire's are POSTed to its
+/// run), and over plain HTTP/1.1 on a port of its own (h1c); messages are POSTed to a publisher location on a plain-HTTP listener, as CowAspire's are POSTed to its
 /// plain-HTTP Api. Messages stay in a 1000-message buffer, as CowAspire keeps 1000 in history, so a reconnecting
 /// subscriber resumes with Last-Event-ID. One worker when the gateway is measured on its own, two for the whole app.
 /// </summary>
@@ -33,6 +33,8 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
 
     public Uri SubscribeUrl { get; private set; } = new("https://127.0.0.1/");
 
+    public Uri? PlainSubscribeUrl { get; private set; }
+
     public IReadOnlyList<int> GatewayPids => _workers;
 
     public IReadOnlyList<int> AllPids => [.. Processes.Select(p => p.Pid)];
@@ -54,7 +56,7 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
             _certificateHash = certificate.GetCertHashString();
         }
 
-        var (tlsPort, plainPort) = (LoopbackPort.Free(), LoopbackPort.Free());
+        var (tlsPort, subscribePort, plainPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
         Config = $$"""
             load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
             worker_processes {{Workers}};
@@ -76,6 +78,8 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
                 # reuseport: the kernel spreads connections over the workers (without it one worker may take them all).
                 # http2 here offers h2 and http/1.1 by ALPN on the same port, as Kestrel does.
                 listen 127.0.0.1:{{tlsPort}} ssl http2 reuseport;
+                # h1c: the same location over plain HTTP/1.1, as CowAspire's http endpoint serves it.
+                listen 127.0.0.1:{{subscribePort}} reuseport;
                 ssl_certificate {{dir}}/cert.pem;
                 ssl_certificate_key {{dir}}/key.pem;
                 # As many streams on one connection as CowAspire's Kestrel allows (the bench opens one per connection).
@@ -102,6 +106,7 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
 
         _nginx = await ChildProcess.StartAsync("/usr/sbin/nginx", ["-c", $"{dir}/nginx.conf", "-p", dir, "-e", $"{dir}/error.log"], workingDirectory: dir);
         SubscribeUrl = new Uri($"https://127.0.0.1:{tlsPort}/sub");
+        PlainSubscribeUrl = new Uri($"http://127.0.0.1:{subscribePort}/sub");
         _publish = new Uri($"http://127.0.0.1:{plainPort}/pub");
 
         // Ready when the publisher answers (404: the channel does not exist yet) and every worker is up.

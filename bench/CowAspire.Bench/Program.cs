@@ -150,7 +150,7 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
                 DuringFanOut = profiled
                     ? async (duration, token) =>
                     {
-                        var label = $"{subject.Name.ToLowerInvariant()}-{(protocol == WireProtocol.Http2 ? "h2" : "h1")}-{streams}";
+                        var label = $"{subject.Name.ToLowerInvariant()}-{SseEndpoint.Tag(protocol)}-{streams}";
                         // Skip the fan-out's first seconds (the last tier-ups of the JIT after the warm-up round), keep a second at the end.
                         var skip = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds / 4));
                         var seconds = TimeSpan.FromSeconds(Math.Min(options.ProfileSeconds, Math.Max(1, (duration - skip).TotalSeconds - 1)));

@@ -37,7 +37,7 @@ public static class Report
         md.AppendLine(Inv, $"""
             Every scenario is one target, one protocol and one size; in it each system is started fresh, then loaded the
             same way by the same client in the same run. The client is this bench, a separate process on the same machine:
-            K subscribers, **each on its own TCP connection with its own TLS session** (as K separate browsers), from
+            K subscribers, **each on its own TCP connection with its own TLS session** (as K separate browsers; h1c has none), from
             loopback source addresses 127.0.0.2, .3, … ({Client.SourceAddresses.PerAddress} connections each), at most
             {options.ConnectConcurrency} being set up at once. It speaks HTTP/2 (ALPN h2: preface, SETTINGS, one GET on stream 1, a
             2 GiB flow-control window so it never has to send WINDOW_UPDATE) or HTTP/1.1 (ALPN http/1.1, chunked body) over
@@ -52,10 +52,11 @@ public static class Report
             published at {options.Rate.ToString(Inv)}/s, and the bench waits until every subscriber has every message or
             {options.DrainTimeout.TotalSeconds:F0} s after the last publish.
 
-            **Both protocols are over TLS**: the issue's "HTTP/1.1" workload is taken as HTTP/1.1 over TLS, as browsers use
+            **HTTP/2 and HTTP/1.1 are over TLS**: the issue's "HTTP/1.1" workload is taken as HTTP/1.1 over TLS, as browsers use
             it against an `https://` page and as the existing nchan set-up served it, so both protocols pay for encryption
             and differ only in framing. Both servers offer h2 and http/1.1 by ALPN on one TLS port and use RSA-2048
             certificates (CowAspire the ASP.NET Core development certificate, nginx one made with openssl for the run).
+            {PlainProtocol(options)}
 
             **Same bytes per event.** The text is {options.TextLength} characters (the marker and filler words). CowAspire's
             Api stores it, each Web process renders it once as a cowsay HTML fragment and sends it as an unnamed event
@@ -277,6 +278,16 @@ public static class Report
         return md.ToString();
     }
 
+    /// <summary>What h1c (HTTP/1.1 without TLS) connects to, when the run has it.</summary>
+    private static string PlainProtocol(BenchOptions options) => !options.Protocols.Contains(Client.WireProtocol.Http11Plain) ? "" : """
+        *HTTP/1.1 (no TLS)* (`--protocols h1c`) is the same HTTP/1.1 request and chunked body on a plain TCP connection, no
+        handshake and no encryption: each server's plain-HTTP listener serving the same stream. Gateway alone: the Web
+        replica's own `http` endpoint (`Kestrel__Endpoints__http__Url`), a second `listen` without `ssl` in nginx's
+        subscriber server, the floor's `--http-port` (HTTP/1.1 only). Whole app: DCP's proxy in front of the Web's
+        plain-HTTP listeners, which nothing names: a port of its process that serves `GET /app.css` (a file of the Web's page) over
+        plain HTTP/1.1 and not over h2c (two do, both in front of the replicas' plain listeners; the lowest is taken).
+        """;
+
     /// <summary>One row per scenario: the ratios the issue asks about, each with both values.</summary>
     private static void Headline(StringBuilder md, IReadOnlyList<Scenario> scenarios)
     {
@@ -350,7 +361,8 @@ public static class Report
         md.AppendLine("## Against Kestrel's floor");
         md.AppendLine();
         md.AppendLine("The floor (`bench/CowAspire.Floor --mode floor`) is the least Kestrel can do: one process with the Web's Kestrel " +
-            "settings (HTTP/2 and HTTP/1.1 by ALPN over TLS with the development certificate, 1000 streams per connection, Server GC) " +
+            "settings (HTTP/2 and HTTP/1.1 by ALPN over TLS with the development certificate, HTTP/1.1 alone on a plain-HTTP port for h1c, " +
+            "1000 streams per connection, Server GC) " +
             "that writes each event's bytes into every response's `PipeWriter` and flushes, from the publishing request, with no " +
             "queue and no task per client and none of CowAspire's guarantees. It is fed as nchan is: the bench POSTs the same " +
             "HTML fragment to a plain-HTTP publish endpoint. `TypedResults` (`--mode typed-results`) is what a .NET developer " +

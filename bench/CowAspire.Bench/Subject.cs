@@ -14,6 +14,14 @@ public interface ISubject : IAsyncDisposable
     /// <summary>Where subscribers connect: the gateway's own TLS endpoint, or the whole app's (for CowAspire, DCP's proxy).</summary>
     Uri SubscribeUrl { get; }
 
+    /// <summary>The same over plain HTTP (h1c): the gateway's own http endpoint; null where there is none.</summary>
+    Uri? PlainSubscribeUrl { get; }
+
+    /// <summary>Where subscribers of <paramref name="protocol"/> connect.</summary>
+    Uri SubscribeUrlFor(Client.WireProtocol protocol) => Client.SseEndpoint.UsesTls(protocol)
+        ? SubscribeUrl
+        : PlainSubscribeUrl ?? throw new InvalidOperationException($"{Name} serves no plain-HTTP stream here.");
+
     IReadOnlyList<int> GatewayPids { get; }
 
     IReadOnlyList<int> AllPids { get; }

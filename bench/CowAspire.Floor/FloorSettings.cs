@@ -11,13 +11,14 @@ public enum FloorMode
     TypedResults,
 }
 
-/// <summary>The command line: which fan-out, and the two loopback ports.</summary>
-public sealed record FloorSettings(FloorMode Mode, int HttpsPort, int PublishPort)
+/// <summary>The command line: which fan-out, and its loopback ports (streams over TLS, streams over plain HTTP/1.1, publishing).</summary>
+public sealed record FloorSettings(FloorMode Mode, int HttpsPort, int HttpPort, int PublishPort)
 {
     public static FloorSettings Parse(string[] args)
     {
         var mode = FloorMode.Floor;
         int? https = null;
+        int? http = null;
         int? publish = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -34,12 +35,14 @@ public sealed record FloorSettings(FloorMode Mode, int HttpsPort, int PublishPor
                     };
                     break;
                 case "--https-port": https = Port(name, Value()); break;
+                case "--http-port": http = Port(name, Value()); break;
                 case "--publish-port": publish = Port(name, Value()); break;
                 default: throw new ArgumentException($"Unknown argument '{name}'.");
             }
         }
         return new FloorSettings(mode,
             https ?? throw new ArgumentException("--https-port is required."),
+            http ?? throw new ArgumentException("--http-port is required."),
             publish ?? throw new ArgumentException("--publish-port is required."));
     }
 

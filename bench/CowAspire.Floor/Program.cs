@@ -1,8 +1,9 @@
 using System.Net;
 using CowAspire.Floor;
 
-// Usage: CowAspire.Floor --mode floor|typed-results --https-port N --publish-port N
-// Streams on https://127.0.0.1:N/sub (HTTP/2 and HTTP/1.1 by ALPN), events POSTed to http://127.0.0.1:N/pub.
+// Usage: CowAspire.Floor --mode floor|typed-results --https-port N --http-port N --publish-port N
+// Streams on https://127.0.0.1:N/sub (HTTP/2 and HTTP/1.1 by ALPN) and http://127.0.0.1:N/sub (HTTP/1.1),
+// events POSTed to http://127.0.0.1:N/pub.
 var settings = FloorSettings.Parse(args);
 
 var builder = WebApplication.CreateSlimBuilder();
@@ -19,6 +20,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2;
         listen.UseHttps();
     });
+    // The Web's http endpoint serves streams too (h1c): HTTP/1.1 alone, since without TLS there is no ALPN to offer HTTP/2 by.
+    kestrel.Listen(IPAddress.Loopback, settings.HttpPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
     // Publishing is plain HTTP on its own port, as nchan's publisher location and CowAspire's Api are.
     kestrel.Listen(IPAddress.Loopback, settings.PublishPort);
 });

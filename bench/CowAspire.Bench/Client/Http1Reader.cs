@@ -1,13 +1,12 @@
 using System.Buffers.Text;
-using System.Net.Security;
 using System.Text;
 
 namespace CowAspire.Bench.Client;
 
-/// <summary>One SSE request over HTTP/1.1: write the GET, read the status line and headers, then the (chunked) body.</summary>
+/// <summary>One SSE request over HTTP/1.1 (TLS or plain TCP): write the GET, read the status line and headers, then the (chunked) body.</summary>
 public static class Http1Reader
 {
-    public static async Task<SseOutcome> RunAsync(SslStream tls, SseScanner scanner, SseEndpoint endpoint, string? lastEventId, CancellationToken stop)
+    public static async Task<SseOutcome> RunAsync(Stream connection, SseScanner scanner, SseEndpoint endpoint, string? lastEventId, CancellationToken stop)
     {
         var request = new StringBuilder()
             .Append("GET ").Append(endpoint.Path).Append(" HTTP/1.1\r\n")
@@ -17,7 +16,7 @@ public static class Http1Reader
         {
             request.Append("Last-Event-ID: ").Append(lastEventId).Append("\r\n");
         }
-        await tls.WriteAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()), stop);
+        await connection.WriteAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()), stop);
 
         var buffer = new byte[SseConnection.BufferSize];
         var filled = 0;
@@ -29,7 +28,7 @@ public static class Http1Reader
             {
                 throw new InvalidDataException("Response head too long.");
             }
-            var read = await tls.ReadAsync(buffer.AsMemory(filled), stop);
+            var read = await connection.ReadAsync(buffer.AsMemory(filled), stop);
             if (read == 0)
             {
                 return new SseOutcome(0, "closed before the response");
@@ -50,7 +49,7 @@ public static class Http1Reader
         Feed(buffer.AsSpan(headerEnd + 4, filled - headerEnd - 4));
         while (decoder is not { Done: true })
         {
-            var read = await tls.ReadAsync(buffer, stop);
+            var read = await connection.ReadAsync(buffer, stop);
             if (read == 0)
             {
                 break;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Security;
 using System.Text;
 
 namespace CowAspire.Bench.Client;
@@ -11,7 +10,7 @@ namespace CowAspire.Bench.Client;
 /// the start (a 2 GiB window on the stream and the connection), so the client never has to send WINDOW_UPDATE
 /// during a run and the servers never wait for one.
 /// </summary>
-public sealed class Http2Reader(SslStream tls, SseScanner scanner)
+public sealed class Http2Reader(Stream tls, SseScanner scanner)
 {
     private const byte Data = 0, Headers = 1, RstStream = 3, Settings = 4, Ping = 6, GoAway = 7;
     private const byte EndStream = 0x1, Ack = 0x1, Padded = 0x8, Priority = 0x20;

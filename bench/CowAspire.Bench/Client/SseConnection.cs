@@ -11,7 +11,7 @@ public readonly record struct SseOutcome(int Status, string? Error);
 
 /// <summary>
 /// One subscriber as a separate browser is: its own TCP connection from its own source address, its own TLS
-/// session, one SSE request on it (HTTP/2 or HTTP/1.1 by ALPN). Plain sockets and <see cref="SslStream"/> with a
+/// session (none for h1c), one SSE request on it (HTTP/2 or HTTP/1.1 by ALPN). Plain sockets and <see cref="SslStream"/> with a
 /// minimal reader per protocol instead of <c>HttpClient</c>: at 10,000 connections on two cores shared with the
 /// server, the client has to cost much less per event than the server it measures.
 /// </summary>
@@ -29,22 +29,12 @@ public static class SseConnection
         {
             SourceAddresses.Bind(socket, source);
             await socket.ConnectAsync(endpoint.Server, stop);
-            await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                // Separate browsers share no TLS session: every connection pays for a full handshake on both servers
-                // (with resumption, nginx resumed and Kestrel did not, which made set-up a comparison of caches).
-                AllowTlsResume = false,
-                ApplicationProtocols = [endpoint.Protocol == WireProtocol.Http2 ? SslApplicationProtocol.Http2 : SslApplicationProtocol.Http11],
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    errors == SslPolicyErrors.None || (certificate is not null && endpoint.Trusts(certificate)),
-            }, stop);
+            await using var connection = await SecureAsync(new NetworkStream(socket, ownsSocket: true), endpoint, stop);
             onConnected?.Invoke();
             scanner.Reset();
             return endpoint.Protocol == WireProtocol.Http2
-                ? await new Http2Reader(tls, scanner).RunAsync(endpoint, lastEventId, stop)
-                : await Http1Reader.RunAsync(tls, scanner, endpoint, lastEventId, stop);
+                ? await new Http2Reader(connection, scanner).RunAsync(endpoint, lastEventId, stop)
+                : await Http1Reader.RunAsync(connection, scanner, endpoint, lastEventId, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -57,6 +47,35 @@ public static class SseConnection
         finally
         {
             socket.Dispose();
+        }
+    }
+
+    /// <summary>The socket's stream itself for plain TCP; else a TLS session on it, after a full handshake.</summary>
+    private static async Task<Stream> SecureAsync(NetworkStream network, SseEndpoint endpoint, CancellationToken stop)
+    {
+        if (!SseEndpoint.UsesTls(endpoint.Protocol))
+        {
+            return network;
+        }
+        var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                // Separate browsers share no TLS session: every connection pays for a full handshake on both servers
+                // (with resumption, nginx resumed and Kestrel did not, which made set-up a comparison of caches).
+                AllowTlsResume = false,
+                ApplicationProtocols = [endpoint.Protocol == WireProtocol.Http2 ? SslApplicationProtocol.Http2 : SslApplicationProtocol.Http11],
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    errors == SslPolicyErrors.None || (certificate is not null && endpoint.Trusts(certificate)),
+            }, stop);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
         }
     }
 }

@@ -4,17 +4,20 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace CowAspire.Bench.Client;
 
-/// <summary>How subscribers speak to the server: HTTP/2 or HTTP/1.1, both over TLS (ALPN picks which).</summary>
+/// <summary>How subscribers speak to the server: HTTP/2 or HTTP/1.1 over TLS (ALPN picks which), or HTTP/1.1 over plain TCP.</summary>
 public enum WireProtocol
 {
     Http2,
     Http11,
+
+    /// <summary>HTTP/1.1 without TLS, on the server's plain-HTTP port (h1c).</summary>
+    Http11Plain,
 }
 
 /// <summary>Where and how one scenario's subscribers connect.</summary>
-/// <param name="Server">The TLS endpoint (loopback).</param>
+/// <param name="Server">The endpoint (loopback): TLS, or plain TCP for <see cref="WireProtocol.Http11Plain"/>.</param>
 /// <param name="Path">The SSE path, e.g. <c>/events</c>.</param>
-/// <param name="Protocol">HTTP/2 or HTTP/1.1.</param>
+/// <param name="Protocol">HTTP/2 or HTTP/1.1, with or without TLS.</param>
 /// <param name="Trusts">Accepts the server's certificate (both are self-signed on loopback).</param>
 public sealed record SseEndpoint(IPEndPoint Server, string Path, WireProtocol Protocol, Func<X509Certificate, bool> Trusts)
 {
@@ -24,7 +27,22 @@ public sealed record SseEndpoint(IPEndPoint Server, string Path, WireProtocol Pr
     /// <summary>The Host / :authority value.</summary>
     public string Authority => $"{Server.Address}:{Server.Port}";
 
-    public static string Name(WireProtocol protocol) => protocol == WireProtocol.Http2 ? "HTTP/2 + TLS" : "HTTP/1.1 + TLS";
+    public static string Name(WireProtocol protocol) => protocol switch
+    {
+        WireProtocol.Http2 => "HTTP/2 + TLS",
+        WireProtocol.Http11 => "HTTP/1.1 + TLS",
+        _ => "HTTP/1.1 (no TLS)",
+    };
+
+    /// <summary>The command line's name (--protocols), also used in file names.</summary>
+    public static string Tag(WireProtocol protocol) => protocol switch
+    {
+        WireProtocol.Http2 => "h2",
+        WireProtocol.Http11 => "h1",
+        _ => "h1c",
+    };
+
+    public static bool UsesTls(WireProtocol protocol) => protocol != WireProtocol.Http11Plain;
 }
 
 /// <summary>
