@@ -32,7 +32,7 @@ public sealed class GatewayMetrics
         var meter = meterFactory.Create(TelemetryExtensions.SourceName);
         _streams = meter.CreateUpDownCounter<long>("cowaspire.gateway.streams", description: "Open event streams");
         _quotes = meter.CreateCounter<long>("cowaspire.gateway.quotes", description: "Quotes fanned out");
-        _deliveries = meter.CreateCounter<long>("cowaspire.gateway.deliveries", "{delivery}", "Quotes queued to client streams");
+        _deliveries = meter.CreateCounter<long>("cowaspire.gateway.deliveries", "{delivery}", "Quotes offered to client streams (written at once, or queued behind a pending flush)");
         _overflows = meter.CreateCounter<long>("cowaspire.gateway.overflows", description: "Streams cut off because the client fell behind");
         _resumes = meter.CreateCounter<long>("cowaspire.gateway.resumes", "{stream}", "Streams that resumed after a Last-Event-ID");
         _backfilled = meter.CreateCounter<long>("cowaspire.gateway.backfilled", "{quote}", "Quotes read from history: for resuming clients or to fill a gap on the channel");
