@@ -127,6 +127,40 @@ public class ClientStreamTests
     }
 
     [Fact]
+    public async Task StopDuringAnOpeningThatWaitsOnASlowReaderEndsTheStream()
+    {
+        var pipe = new Pipe(SmallBuffer);
+        var stream = new ClientStream(new Plan([new string('r', 100)]), pipe.Writer, capacity: 8, abort: Unexpected);
+        var open = stream.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.False(open.IsCompleted);
+
+        // A gateway shutting down: nobody reads, so only cancelling the opening's flush lets the stream end.
+        stream.Stop(Frame("retry: 2000"));
+
+        await open.DefaultTimeout();
+        await stream.Ended.DefaultTimeout();
+        Assert.NotNull(stream.Last);
+    }
+
+    [Fact]
+    public async Task AFailingWriteEndsOnlyThatStreamAndAbortsIt()
+    {
+        var pipe = new Pipe();
+        var aborted = 0;
+        var stream = new ClientStream(new Plan(), pipe.Writer, capacity: 4, abort: () => aborted++,
+            written: _ => throw new InvalidOperationException("a fault after the write"));
+        await stream.OpenAsync(TestContext.Current.CancellationToken).DefaultTimeout();
+
+        // The broadcaster's loop goes on to the next client: the offer does not throw.
+        stream.Offer(Frame("one"));
+
+        await stream.Ended.DefaultTimeout();
+        Assert.Equal(1, aborted);
+        stream.Offer(Frame("two"));
+        Assert.Equal(1, aborted);
+    }
+
+    [Fact]
     public async Task HeartbeatGoesOnlyToAnIdleStream()
     {
         var pipe = new Pipe(SmallBuffer);

@@ -63,7 +63,7 @@ public sealed class ClientStream
                     break;
                 }
                 _writer.Write(frame.Bytes.Span);
-                if (IsClosed(await _writer.FlushAsync(cancellationToken)))
+                if (IsClosed(await FlushOpeningAsync(cancellationToken)))
                 {
                     return;
                 }
@@ -83,6 +83,38 @@ public sealed class ClientStream
                     StopLocked(closing);
                 }
                 WriteWaitingLocked();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A flush of the opening that Kestrel does not complete at once is pending as the broadcaster's would be, so that
+    /// <see cref="Stop"/> (a gateway shutting down) cancels it instead of waiting on a client that reads slowly.
+    /// </summary>
+    private async ValueTask<FlushResult> FlushOpeningAsync(CancellationToken cancellationToken)
+    {
+        var flush = _writer.FlushAsync(cancellationToken);
+        if (flush.IsCompleted)
+        {
+            return flush.GetAwaiter().GetResult();
+        }
+        lock (_gate)
+        {
+            _flushPending = true;
+            if (_stopped)
+            {
+                _writer.CancelPendingFlush();
+            }
+        }
+        try
+        {
+            return await flush;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _flushPending = false;
             }
         }
     }
@@ -110,8 +142,8 @@ public sealed class ClientStream
             }
             Overflowed = true;
             StopLocked(null);
+            AbortLocked();
         }
-        _abort();
     }
 
     /// <summary>Writes a heartbeat only when the stream is idle: a held writer has data in flight, which needs none.</summary>
@@ -140,15 +172,47 @@ public sealed class ClientStream
     /// <summary>Aborts the client's stream now, so it resumes from history (after a gap the gateway could not fill).</summary>
     public void CutOff()
     {
-        Stop();
-        _abort();
+        lock (_gate)
+        {
+            if (!_stopped)
+            {
+                StopLocked(null);
+                AbortLocked();
+            }
+        }
     }
+
+    /// <summary>
+    /// Aborts the connection while the lock is held: the request cannot have ended then (it ends only after taking the
+    /// lock to unsubscribe), so the abort never reaches a context Kestrel has already reused. Kestrel runs the aborted
+    /// request's callbacks on its scheduler, not inside this call.
+    /// </summary>
+    private void AbortLocked() => _abort();
 
     /// <summary>
     /// Writes what waits, then flushes once; called by the writer's holder. A flush Kestrel completes at once leaves the
     /// writer free; one it does not keeps the writer held until it completes, and then writes what waited meanwhile.
     /// </summary>
     private void WriteWaitingLocked()
+    {
+        try
+        {
+            WriteAndFlushLocked();
+        }
+#pragma warning disable CA1031 // One client's failed write must end that client's stream, not the fan-out to the others.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            _stopped = true;
+            _waiting.Clear();
+            _held = false;
+            _flushPending = false;
+            _ended.TrySetResult();
+            AbortLocked();
+        }
+    }
+
+    private void WriteAndFlushLocked()
     {
         while (true)
         {
@@ -205,14 +269,14 @@ public sealed class ClientStream
         try
         {
             closed = IsClosed(await flush.ConfigureAwait(false));
-            // Kestrel may complete the flush on its own output loop: go on from the thread pool, not inside Kestrel.
-            await Task.Yield();
         }
 #pragma warning disable CA1031 // Nothing awaits this task: whatever a flush fails with, the client's connection is gone.
         catch (Exception)
 #pragma warning restore CA1031
         {
         }
+        // Kestrel may complete the flush on its own output loop: go on from the thread pool, not inside Kestrel.
+        await Task.Yield();
         lock (_gate)
         {
             _flushPending = false;
