@@ -130,9 +130,7 @@ public sealed class ClientStream
             }
             if (!_held)
             {
-                _held = true;
-                _waiting.Enqueue(frame);
-                WriteWaitingLocked();
+                WriteNowLocked(frame);
                 return;
             }
             if (_waiting.Count < _capacity)
@@ -153,9 +151,7 @@ public sealed class ClientStream
         {
             if (!_stopped && !_held)
             {
-                _held = true;
-                _waiting.Enqueue(heartbeat);
-                WriteWaitingLocked();
+                WriteNowLocked(heartbeat);
             }
         }
     }
@@ -189,6 +185,14 @@ public sealed class ClientStream
     /// </summary>
     private void AbortLocked() => _abort();
 
+    /// <summary>Takes the free writer and writes <paramref name="frame"/> through the same path as what waits.</summary>
+    private void WriteNowLocked(EventFrame frame)
+    {
+        _held = true;
+        _waiting.Enqueue(frame);
+        WriteWaitingLocked();
+    }
+
     /// <summary>
     /// Writes what waits, then flushes once; called by the writer's holder. A flush Kestrel completes at once leaves the
     /// writer free; one it does not keeps the writer held until it completes, and then writes what waited meanwhile.
@@ -204,10 +208,7 @@ public sealed class ClientStream
 #pragma warning restore CA1031
         {
             _stopped = true;
-            _waiting.Clear();
-            _held = false;
-            _flushPending = false;
-            _ended.TrySetResult();
+            ReleaseStoppedLocked();
             AbortLocked();
         }
     }
@@ -223,9 +224,7 @@ public sealed class ClientStream
             }
             if (_stopped)
             {
-                _waiting.Clear();
-                _held = false;
-                _ended.TrySetResult();
+                ReleaseStoppedLocked();
                 return;
             }
             if (!wrote)
@@ -246,6 +245,14 @@ public sealed class ClientStream
                 StopLocked(null);
             }
         }
+    }
+
+    /// <summary>The holder of a stopped stream lets go of the writer: nothing writes to it any more.</summary>
+    private void ReleaseStoppedLocked()
+    {
+        _waiting.Clear();
+        _held = false;
+        _ended.TrySetResult();
     }
 
     private bool WriteLocked(EventFrame frame)

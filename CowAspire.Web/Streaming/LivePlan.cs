@@ -98,7 +98,7 @@ public sealed class LivePlan(QuoteEventId? lastEventId, QuoteHistory history, St
         return true;
     }
 
-    private EventFrame Retry() => SseFrames.Retry(SseFrames.Jittered(options.ReconnectDelay));
+    private EventFrame Retry() => SseFrames.JitteredRetry(options.ReconnectDelay);
 
     private async Task<QuoteState?> ReadStateAsync(CancellationToken cancellationToken)
     {

@@ -110,7 +110,7 @@ public sealed class QuoteBroadcaster(
         }
     }
 
-    private EventFrame ShutdownRetry() => SseFrames.Retry(SseFrames.Jittered(options.Value.ReconnectDelay));
+    private EventFrame ShutdownRetry() => SseFrames.JitteredRetry(options.Value.ReconnectDelay);
 
     /// <summary>
     /// True once the subscription is confirmed and the epoch and newest id are known: from then on no quote can pass

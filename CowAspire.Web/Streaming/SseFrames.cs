@@ -34,6 +34,9 @@ public static class SseFrames
     /// </summary>
     public static TimeSpan Jittered(TimeSpan delay) => delay + delay * Random.Shared.NextDouble();
 
+    /// <summary>A <c>retry:</c> of <paramref name="delay"/>, <see cref="Jittered">jittered</see>.</summary>
+    public static EventFrame JitteredRetry(TimeSpan delay) => Retry(Jittered(delay));
+
     /// <summary>A comment line: <c>: text</c>. Line breaks in <paramref name="text"/> are not allowed.</summary>
     public static EventFrame Comment(string text)
     {
