@@ -27,8 +27,11 @@ public sealed class QuoteBroadcaster(
     private const int BackfillAttempts = 8;
 
     private readonly Lock _gate = new();
-    // Copy-on-write: the hot path reads the array without a lock; only (un)subscribing takes one.
-    private ClientStream[] _streams = [];
+    private readonly HashSet<ClientStream> _streams = [];
+    // What a fan-out iterates, copied from the set at most once per fan-out and only after a change (null until then):
+    // copying on every (un)subscribe instead made N clients connecting at once O(N²) in garbage, and the GCs it caused
+    // promoted what the connections held at the time.
+    private ClientStream[]? _snapshot = [];
     private bool _stopping;
     // Redis delivers in order into this inbox at once (a pub/sub client that lags is dropped by Redis);
     // a null entry asks for a catch-up from history after a reconnect.
@@ -58,7 +61,8 @@ public sealed class QuoteBroadcaster(
         bool stopping;
         lock (_gate)
         {
-            _streams = [.. _streams, stream];
+            _streams.Add(stream);
+            _snapshot = null;
             stopping = _stopping;
         }
         metrics.StreamOpened();
@@ -74,7 +78,8 @@ public sealed class QuoteBroadcaster(
         ArgumentNullException.ThrowIfNull(stream);
         lock (_gate)
         {
-            _streams = Array.FindAll(_streams, s => s != stream);
+            _streams.Remove(stream);
+            _snapshot = null;
         }
         stream.Stop();
         metrics.StreamClosed(stream.Overflowed);
@@ -86,7 +91,7 @@ public sealed class QuoteBroadcaster(
 
     public void BroadcastHeartbeat()
     {
-        foreach (var stream in Volatile.Read(ref _streams))
+        foreach (var stream in Streams())
         {
             stream.OfferHeartbeat(SseFrames.Heartbeat);
         }
@@ -102,13 +107,24 @@ public sealed class QuoteBroadcaster(
         lock (_gate)
         {
             _stopping = true;
-            streams = _streams;
+            streams = StreamsLocked();
         }
         foreach (var stream in streams)
         {
             stream.Stop(ShutdownRetry());
         }
     }
+
+    /// <summary>Every stream subscribed before this call (a stream that has ended since ignores what it is offered).</summary>
+    private ClientStream[] Streams()
+    {
+        lock (_gate)
+        {
+            return StreamsLocked();
+        }
+    }
+
+    private ClientStream[] StreamsLocked() => _snapshot ??= [.. _streams];
 
     private EventFrame ShutdownRetry() => SseFrames.JitteredRetry(options.Value.ReconnectDelay);
 
@@ -288,7 +304,7 @@ public sealed class QuoteBroadcaster(
         }
         (_epoch, _lastId) = (epoch, 0);
         var reset = QuoteFrames.Reset(epoch, 0, "Redis lost its data; ids start again in a new epoch.");
-        foreach (var stream in Volatile.Read(ref _streams))
+        foreach (var stream in Streams())
         {
             stream.Offer(reset);
         }
@@ -341,7 +357,7 @@ public sealed class QuoteBroadcaster(
 
     private void CutOffEveryone()
     {
-        foreach (var stream in Volatile.Read(ref _streams))
+        foreach (var stream in Streams())
         {
             stream.CutOff();
         }
@@ -349,7 +365,7 @@ public sealed class QuoteBroadcaster(
 
     private void Broadcast(QuoteEnvelope quote)
     {
-        var streams = Volatile.Read(ref _streams);
+        var streams = Streams();
         // One span per quote per replica, a child of the publish span through the envelope; never one per client.
         using var span = QuoteTracing.StartFanOut(quote.TraceParent, quote.Id, streams.Length);
         var frame = QuoteFrames.Quote(quote);
