@@ -109,7 +109,7 @@ public static class Report
 
         foreach (var scenario in scenarios)
         {
-            var (c, n) = Pair(scenario);
+            var (c, n, peer) = Pair(scenario);
             md.AppendLine(Inv, $"## {Capital(scenario.Title)} × {options.Messages} messages at {options.Rate.ToString(Inv)}/s");
             md.AppendLine();
             if (scenario.Skipped is not null)
@@ -123,11 +123,11 @@ public static class Report
                 md.AppendLine(Inv, $"**{failed.System}, run {failed.Run}, did not complete:** {Cell(failed.Error!)}");
                 md.AppendLine();
             }
-            md.AppendLine("| metric | CowAspire | nchan | CowAspire / nchan | better |");
+            md.AppendLine(Inv, $"| metric | CowAspire | {peer} | CowAspire / {peer} | better |");
             md.AppendLine("|---|---:|---:|---:|---|");
-            AllRuns(md, "every run: p50 / p99 latency ms (CPU s used by other load)", scenario,
+            AllRuns(md, "every run: p50 / p99 latency ms (CPU s used by other load)", scenario, peer,
                 r => r.Error is not null ? $"{r.Run}: failed" : $"{r.Run}: {F(r.LatencyP50Ms, 1)} / {F(r.LatencyP99Ms, 1)} ({F(r.OtherCpu, 1)})");
-            AllRuns(md, "every run: messages delivered / expected", scenario,
+            AllRuns(md, "every run: messages delivered / expected", scenario, peer,
                 r => r.Error is not null ? $"{r.Run}: failed" : $"{r.Run}: {r.Delivered:N0} / {r.Expected:N0}");
             Row(md, "run reported below (least other load)", c, n, r => r.Run.ToString(Inv), null, "");
             Row(md, "machine busy just before the run", c, n, r => Pct(r.BusyBeforePercent), null, "");
@@ -179,7 +179,7 @@ public static class Report
             Row(md, "shutdown", c, n, r => r.StopNotes, null, "");
             md.AppendLine();
             var cProfiled = scenario.Profiled.FirstOrDefault(r => r.System == "CowAspire" && r.Error is null);
-            var nProfiled = scenario.Profiled.FirstOrDefault(r => r.System == "nchan" && r.Error is null);
+            var nProfiled = scenario.Profiled.FirstOrDefault(r => r.System == peer && r.Error is null);
             ProfileByLayer(md, cProfiled, nProfiled);
             foreach (var profiled in (SystemResult?[])[cProfiled, nProfiled])
             {
@@ -424,13 +424,19 @@ public static class Report
 
     private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    private static (SystemResult? CowAspire, SystemResult? Nchan) Pair(Scenario scenario) =>
-        (scenario.Reported("CowAspire"), scenario.Reported("nchan"));
+    /// <summary>
+    /// CowAspire and the system its scenario's detail table sets beside it: nchan when it ran, else Kestrel's floor (a
+    /// run against the floor alone then shows the floor's memory split and profile too, not only its ratios).
+    /// </summary>
+    private static (SystemResult? CowAspire, SystemResult? Peer, string PeerName) Pair(Scenario scenario) =>
+        scenario.Reported("nchan") is null && scenario.Reported(FloorSubject.FloorName) is { } floor
+            ? (scenario.Reported("CowAspire"), floor, FloorSubject.FloorName)
+            : (scenario.Reported("CowAspire"), scenario.Reported("nchan"), "nchan");
 
-    private static void AllRuns(StringBuilder md, string metric, Scenario scenario, Func<SystemResult, string> show)
+    private static void AllRuns(StringBuilder md, string metric, Scenario scenario, string peer, Func<SystemResult, string> show)
     {
         string Of(string system) => scenario.Of(system).Any() ? Cell(string.Join("; ", scenario.Of(system).Select(show))) : "—";
-        md.AppendLine(Inv, $"| {metric} | {Of("CowAspire")} | {Of("nchan")} | | |");
+        md.AppendLine(Inv, $"| {metric} | {Of("CowAspire")} | {Of(peer)} | | |");
     }
 
     /// <summary>
