@@ -320,22 +320,9 @@ public sealed partial class CowAspireSubject(BenchOptions options, int streams, 
     {
         foreach (var web in Webs)
         {
-            var health = new Uri(OwnAddress(web, "http"), "/health");
-            while (true)
-            {
-                try
-                {
-                    using var response = await _http.GetAsync(health, cancellationToken);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                await Task.Delay(200, cancellationToken);
-            }
+            // Bounded by the caller's start timeout.
+            await HttpPoll.UntilAsync(_http, new Uri(OwnAddress(web, "http"), "/health"), response => response.IsSuccessStatusCode,
+                () => null, TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 

@@ -59,26 +59,10 @@ public sealed class FloorSubject(BenchOptions options, bool typedResults = false
         _publish = new Uri($"http://127.0.0.1:{publishPort}/pub");
         var health = new Uri($"http://127.0.0.1:{publishPort}/health");
         var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_process.HasExited || deadline.Elapsed > options.StartTimeout)
-            {
-                throw new InvalidOperationException($"The floor did not start. Output:\n{_process.Tail}");
-            }
-            try
-            {
-                using var response = await _http.GetAsync(health, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100, cancellationToken);
-        }
+        var process = _process;
+        await HttpPoll.UntilAsync(_http, health, response => response.IsSuccessStatusCode,
+            () => process.HasExited || deadline.Elapsed > options.StartTimeout ? $"The floor did not start. Output:\n{process.Tail}" : null,
+            TimeSpan.FromMilliseconds(100), cancellationToken);
     }
 
     public Task<int> PublishAsync(int seq, CancellationToken cancellationToken) =>

@@ -111,28 +111,12 @@ public sealed class NchanSubject(BenchOptions options, Target target) : ISubject
 
         // Ready when the publisher answers (404: the channel does not exist yet) and every worker is up.
         var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_nginx.HasExited || deadline.Elapsed > options.StartTimeout)
-            {
-                var log = File.Exists($"{dir}/error.log") ? await File.ReadAllTextAsync($"{dir}/error.log", cancellationToken) : "";
-                throw new InvalidOperationException($"nginx did not start. Output:\n{_nginx.Tail}\nerror.log:\n{log}");
-            }
-            try
-            {
-                using var response = await _http.GetAsync(_publish, cancellationToken);
-                _workers = ProcStats.Children(_nginx.Pid);
-                if (_workers.Count >= Workers)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100, cancellationToken);
-        }
+        var nginx = _nginx;
+        await HttpPoll.UntilAsync(_http, _publish, _ => (_workers = ProcStats.Children(nginx.Pid)).Count >= Workers,
+            () => nginx.HasExited || deadline.Elapsed > options.StartTimeout
+                ? $"nginx did not start. Output:\n{nginx.Tail}\nerror.log:\n{(File.Exists($"{dir}/error.log") ? File.ReadAllText($"{dir}/error.log") : "")}"
+                : null,
+            TimeSpan.FromMilliseconds(100), cancellationToken);
     }
 
     public Task<int> PublishAsync(int seq, CancellationToken cancellationToken) =>
