@@ -27,8 +27,11 @@ public sealed class QuoteBroadcaster(
     private const int BackfillAttempts = 8;
 
     private readonly Lock _gate = new();
-    // One per core: each writes each frame into its own share of the streams.
-    private readonly FanOutLane[] _lanes = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new FanOutLane())];
+    private readonly HashSet<ClientStream> _streams = [];
+    // What a fan-out iterates, copied from the set at most once per fan-out and only after a change (null until then):
+    // copying on every (un)subscribe instead made N clients connecting at once O(N²) in garbage, and the GCs it caused
+    // promoted what the connections held at the time.
+    private ClientStream[]? _snapshot = [];
     private bool _stopping;
     // Redis delivers in order into this inbox at once (a pub/sub client that lags is dropped by Redis);
     // a null entry asks for a catch-up from history after a reconnect.
@@ -58,7 +61,8 @@ public sealed class QuoteBroadcaster(
         bool stopping;
         lock (_gate)
         {
-            _lanes.MinBy(lane => lane.Count)!.Add(stream);
+            _streams.Add(stream);
+            _snapshot = null;
             stopping = _stopping;
         }
         metrics.StreamOpened();
@@ -72,12 +76,10 @@ public sealed class QuoteBroadcaster(
     public void Unsubscribe(ClientStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        foreach (var lane in _lanes)
+        lock (_gate)
         {
-            if (lane.Remove(stream))
-            {
-                break;
-            }
+            _streams.Remove(stream);
+            _snapshot = null;
         }
         stream.Stop();
         metrics.StreamClosed(stream.Overflowed);
@@ -89,12 +91,9 @@ public sealed class QuoteBroadcaster(
 
     public void BroadcastHeartbeat()
     {
-        foreach (var lane in _lanes)
+        foreach (var stream in Streams())
         {
-            foreach (var stream in lane.Streams())
-            {
-                stream.OfferHeartbeat(SseFrames.Heartbeat);
-            }
+            stream.OfferHeartbeat(SseFrames.Heartbeat);
         }
     }
 
@@ -104,19 +103,28 @@ public sealed class QuoteBroadcaster(
     /// </summary>
     private void StopStreams()
     {
+        ClientStream[] streams;
         lock (_gate)
         {
-            // A stream subscribing from now on stops at once; every one before is in a lane.
             _stopping = true;
+            streams = StreamsLocked();
         }
-        foreach (var lane in _lanes)
+        foreach (var stream in streams)
         {
-            foreach (var stream in lane.Streams())
-            {
-                stream.Stop(ShutdownRetry());
-            }
+            stream.Stop(ShutdownRetry());
         }
     }
+
+    /// <summary>Every stream subscribed before this call (a stream that has ended since ignores what it is offered).</summary>
+    private ClientStream[] Streams()
+    {
+        lock (_gate)
+        {
+            return StreamsLocked();
+        }
+    }
+
+    private ClientStream[] StreamsLocked() => _snapshot ??= [.. _streams];
 
     private EventFrame ShutdownRetry() => SseFrames.JitteredRetry(options.Value.ReconnectDelay);
 
@@ -141,7 +149,6 @@ public sealed class QuoteBroadcaster(
         queue.OnMessage(message => _inbox.Writer.TryWrite(message.Message));
         redis.ConnectionFailed += OnConnectionFailed;
         redis.ConnectionRestored += OnConnectionRestored;
-        var writers = Array.ConvertAll(_lanes, lane => Task.Run(lane.RunAsync, CancellationToken.None));
         try
         {
             await foreach (var payload in _inbox.Reader.ReadAllAsync(stoppingToken))
@@ -164,11 +171,6 @@ public sealed class QuoteBroadcaster(
         {
             redis.ConnectionFailed -= OnConnectionFailed;
             redis.ConnectionRestored -= OnConnectionRestored;
-            foreach (var lane in _lanes)
-            {
-                lane.Complete();
-            }
-            await Task.WhenAll(writers);
             await queue.UnsubscribeAsync();
         }
     }
@@ -302,9 +304,9 @@ public sealed class QuoteBroadcaster(
         }
         (_epoch, _lastId) = (epoch, 0);
         var reset = QuoteFrames.Reset(epoch, 0, "Redis lost its data; ids start again in a new epoch.");
-        foreach (var lane in _lanes)
+        foreach (var stream in Streams())
         {
-            lane.Hand(reset);
+            stream.Offer(reset);
         }
     }
 
@@ -355,26 +357,26 @@ public sealed class QuoteBroadcaster(
 
     private void CutOffEveryone()
     {
-        foreach (var lane in _lanes)
+        foreach (var stream in Streams())
         {
-            lane.HandCutOff();
+            stream.CutOff();
         }
     }
 
     private void Broadcast(QuoteEnvelope quote)
     {
-        var clients = _lanes.Sum(lane => lane.Count);
+        var streams = Streams();
         // One span per quote per replica, a child of the publish span through the envelope; never one per client.
-        using var span = QuoteTracing.StartFanOut(quote.TraceParent, quote.Id, clients);
+        using var span = QuoteTracing.StartFanOut(quote.TraceParent, quote.Id, streams.Length);
         var frame = QuoteFrames.Quote(quote);
-        // Each lane writes and flushes it into its clients' responses on its own thread (or queues it, for a client
-        // whose flush is still pending): one fan-out is N writes spread over the cores, not N task wake-ups.
-        foreach (var lane in _lanes)
+        // Each offer writes and flushes into the client's response on this thread (or queues, for a client whose
+        // flush is still pending): one fan-out is N writes, not N task wake-ups.
+        foreach (var stream in streams)
         {
-            lane.Hand(frame);
+            stream.Offer(frame);
         }
         _lastId = quote.Id;
-        metrics.QuoteBroadcast(clients);
+        metrics.QuoteBroadcast(streams.Length);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
