@@ -151,6 +151,8 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, WireProtocol
     private void Tally(SystemResult result)
     {
         var latencies = new List<double>(Math.Max(0, _delivered));
+        var firstReceipt = FirstReceipts();
+        var spreads = new List<double>(Math.Max(0, _delivered));
         var complete = 0;
         for (var i = 0; i < streams; i++)
         {
@@ -167,6 +169,7 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, WireProtocol
                 {
                     got++;
                     latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(_sent[seq], at).TotalMilliseconds));
+                    spreads.Add(Stopwatch.GetElapsedTime(firstReceipt[seq], at).TotalMilliseconds);
                 }
             }
             if (got == _messages)
@@ -191,6 +194,28 @@ public sealed class LoadRun(ISubject subject, BenchOptions options, WireProtocol
         result.LatencyP99Ms = Percentile(latencies, 0.99);
         result.LatencyP999Ms = Percentile(latencies, 0.999);
         result.LatencyMaxMs = latencies.Count > 0 ? latencies[^1] : double.NaN;
+        spreads.Sort();
+        result.SpreadP50Ms = Percentile(spreads, 0.50);
+        result.SpreadP99Ms = Percentile(spreads, 0.99);
+        result.SpreadP999Ms = Percentile(spreads, 0.999);
+    }
+
+    /// <summary>Per message, the earliest receipt at any subscriber (where its fan-out is first seen); 0 = received by none.</summary>
+    private long[] FirstReceipts()
+    {
+        var first = new long[_messages + 1];
+        for (var i = 0; i < streams; i++)
+        {
+            for (var seq = 1; seq <= _messages; seq++)
+            {
+                var at = _received[(i * (_messages + 1)) + seq];
+                if (at != 0 && (first[seq] == 0 || at < first[seq]))
+                {
+                    first[seq] = at;
+                }
+            }
+        }
+        return first;
     }
 
     private static double Percentile(List<double> sorted, double p) =>

@@ -115,6 +115,14 @@ public sealed class SystemResult
     public double LatencyP99Ms { get; set; }
     public double LatencyP999Ms { get; set; }
     public double LatencyMaxMs { get; set; }
+
+    /// <summary>
+    /// Fan-out spread: from an event's first receipt at any subscriber to its receipt at each of the others. It leaves out
+    /// what comes before the gateway's first write (the publish path), so it is the fan-out's own tail, alike for every system.
+    /// </summary>
+    public double SpreadP50Ms { get; set; }
+    public double SpreadP99Ms { get; set; }
+    public double SpreadP999Ms { get; set; }
     public Snapshot? Idle { get; set; }
     public Snapshot? AfterConnect { get; set; }
     public Snapshot? Connected { get; set; }

@@ -167,7 +167,7 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
             result.BusyBeforePercent = busyBefore;
             result.StopNotes = await subject.StopAsync();
             Console.WriteLine($"  delivered {result.Delivered}/{result.Expected} ({result.CompletenessPercent:F2} %), " +
-                $"p50 {result.LatencyP50Ms:F1} ms, p99 {result.LatencyP99Ms:F1} ms, p99.9 {result.LatencyP999Ms:F1} ms, " +
+                $"p50 {result.LatencyP50Ms:F1} ms, p99 {result.LatencyP99Ms:F1} ms, p99.9 {result.LatencyP999Ms:F1} ms, spread p99 {result.SpreadP99Ms:F1} ms, " +
                 $"gateway CPU {result.CpuPerDeliveryUs(s => s.GatewayCpu):F1} µs/delivery, client {result.CpuPerDeliveryUs(s => s.ClientCpu):F1} µs/delivery, " +
                 $"gateway RSS {result.Connected?.GatewayRssKb / 1024.0:F0} MiB ({result.RssPerStreamKb:F1} KiB/stream), " +
                 $"{result.WireBytesPerEvent:F0} B/event, other load {result.OtherCpu:F1} CPU s; {result.StopNotes}");

@@ -86,7 +86,9 @@ public static class Report
             settle phase until every message is in or the drain time has passed), divided by the events delivered. **RSS per stream** is the
             gateway's VmRSS with K streams open (after the readiness message) less its VmRSS idle (after the warm-up round,
             no stream open), over K. **Latency** is from just before the publish request is sent to when the subscriber's
-            scanner sees the end of the event, on one clock (the bench's `Stopwatch`). **Delivered** counts, per
+            scanner sees the end of the event, on one clock (the bench's `Stopwatch`). **Fan-out spread** is from the
+            event's first receipt at any subscriber to its receipt at each subscriber: what the fan-out itself takes to
+            reach the N-th client, without the publish path before it. **Delivered** counts, per
             subscriber, distinct messages received; a second copy is a duplicate. Subscribers behave as EventSource does: a
             stream that ends or breaks is reopened with `Last-Event-ID` (counted as a reconnect). Ratios are
             CowAspire / nchan: below 1.0 CowAspire needs less.
@@ -125,8 +127,8 @@ public static class Report
             }
             md.AppendLine(Inv, $"| metric | CowAspire | {peer} | CowAspire / {peer} | better |");
             md.AppendLine("|---|---:|---:|---:|---|");
-            AllRuns(md, "every run: p50 / p99 latency ms (CPU s used by other load)", scenario, peer,
-                r => r.Error is not null ? $"{r.Run}: failed" : $"{r.Run}: {F(r.LatencyP50Ms, 1)} / {F(r.LatencyP99Ms, 1)} ({F(r.OtherCpu, 1)})");
+            AllRuns(md, "every run: p50 / p99 latency, p99 spread ms (CPU s used by other load)", scenario, peer,
+                r => r.Error is not null ? $"{r.Run}: failed" : $"{r.Run}: {F(r.LatencyP50Ms, 1)} / {F(r.LatencyP99Ms, 1)}, {F(r.SpreadP99Ms, 1)} ({F(r.OtherCpu, 1)})");
             AllRuns(md, "every run: messages delivered / expected", scenario, peer,
                 r => r.Error is not null ? $"{r.Run}: failed" : $"{r.Run}: {r.Delivered:N0} / {r.Expected:N0}");
             Row(md, "run reported below (least other load)", c, n, r => r.Run.ToString(Inv), null, "");
@@ -149,6 +151,9 @@ public static class Report
             Row(md, "fan-out latency p99 (ms)", c, n, r => F(r.LatencyP99Ms, 1), r => r.LatencyP99Ms, "lower");
             Row(md, "fan-out latency p99.9 (ms)", c, n, r => F(r.LatencyP999Ms, 1), r => r.LatencyP999Ms, "lower");
             Row(md, "fan-out latency max (ms)", c, n, r => F(r.LatencyMaxMs, 1), r => r.LatencyMaxMs, "lower");
+            Row(md, "fan-out spread p50 (ms after the event's first receipt)", c, n, r => F(r.SpreadP50Ms, 1), r => r.SpreadP50Ms, "lower");
+            Row(md, "fan-out spread p99 (ms)", c, n, r => F(r.SpreadP99Ms, 1), r => r.SpreadP99Ms, "lower");
+            Row(md, "fan-out spread p99.9 (ms)", c, n, r => F(r.SpreadP999Ms, 1), r => r.SpreadP999Ms, "lower");
             Row(md, "publish request p50 (ms)", c, n, r => F(r.PublishP50Ms, 2), r => r.PublishP50Ms, "lower");
             Row(md, "publish requests failed", c, n, r => r.PublishFailures.ToString(Inv), null, "lower");
             Row(md, "publish phase: sending took / until all in (s)", c, n, r => $"{F(r.PublishSeconds, 1)} / {F(r.EndSeconds, 1)}", null, "");
@@ -250,7 +255,8 @@ public static class Report
               CPU per event is reported for each (see "bench client CPU"): whatever it spends is not available to the
               server on this machine.
             * **Latency includes the publish request.** It starts before the publish request is sent, so it includes the
-              Api's (or nchan publisher's) request handling; "publish request p50" shows that part on its own.
+              Api's (or nchan publisher's) request handling, and for CowAspire Redis and the Web's subscription behind
+              it; "publish request p50" shows the request on its own, and the fan-out spread leaves all of it out.
             * **Memory**: VmRSS of .NET processes includes the GC's reserved-but-touched heap and the JIT; nginx's includes
               the shared-memory pages each worker has touched (counted once per worker; PSS splits them). "In malloc's
               heaps" is the resident part of glibc's heaps (`[heap]` and its 64 MiB thread arenas in `/proc/PID/smaps`):
@@ -311,13 +317,13 @@ public static class Report
     /// <summary>One row per scenario with either system: each cell <paramref name="numerator"/> / <paramref name="denominator"/> with both values.</summary>
     private static void RatioTable(StringBuilder md, IReadOnlyList<Scenario> scenarios, string numerator, string denominator)
     {
-        md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | gateway RSS with streams | p50 latency | p99 latency | p99.9 latency | delivered | client CPU per delivery | machine busy during fan-out |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | gateway RSS with streams | p50 latency | p99 latency | p99.9 latency | p99 fan-out spread | delivered | client CPU per delivery | machine busy during fan-out |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var scenario in scenarios)
         {
             if (scenario.Skipped is not null)
             {
-                md.AppendLine(Inv, $"| {scenario.Title} | not run: {Cell(scenario.Skipped)} | | | | | | | | | |");
+                md.AppendLine(Inv, $"| {scenario.Title} | not run: {Cell(scenario.Skipped)} | | | | | | | | | | |");
                 continue;
             }
             var (c, n) = (scenario.Reported(numerator), scenario.Reported(denominator));
@@ -327,7 +333,7 @@ public static class Report
                 {
                     continue;
                 }
-                md.AppendLine(Inv, $"| {scenario.Title} | did not complete: {Cell(string.Join("; ", scenario.Runs.Where(r => r.Error is not null && (r.System == numerator || r.System == denominator)).Select(r => $"{r.System}: {r.Error}")))} | | | | | | | | | |");
+                md.AppendLine(Inv, $"| {scenario.Title} | did not complete: {Cell(string.Join("; ", scenario.Runs.Where(r => r.Error is not null && (r.System == numerator || r.System == denominator)).Select(r => $"{r.System}: {r.Error}")))} | | | | | | | | | | |");
                 continue;
             }
             // A system that did not complete shows as "—" on its side; the other's values still show.
@@ -341,6 +347,7 @@ public static class Report
                 $"| {Compare(r => r.LatencyP50Ms, 1, "ms")} " +
                 $"| {Compare(r => r.LatencyP99Ms, 1, "ms")} " +
                 $"| {Compare(r => r.LatencyP999Ms, 1, "ms")} " +
+                $"| {Compare(r => r.SpreadP99Ms, 1, "ms")} " +
                 $"| {Pct(Of(c, r => r.CompletenessPercent))} / {Pct(Of(n, r => r.CompletenessPercent))} " +
                 $"| {F(Of(c, r => r.CpuPerDeliveryUs(s => s.ClientCpu)), 1)} / {F(Of(n, r => r.CpuPerDeliveryUs(s => s.ClientCpu)), 1)} µs " +
                 $"| {F(Of(c, r => r.MachineBusyPercent), 0)} / {F(Of(n, r => r.MachineBusyPercent), 0)} % |");
