@@ -408,8 +408,8 @@ public static class Report
             "address), so off also drops collection: the difference is the SDK's whole cost. The dashboard runs in both. " +
             "Each cell is the ratio on / off with both values, on first.");
         md.AppendLine();
-        md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | p50 latency | p99 latency | delivered |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
+        md.AppendLine("| scenario | gateway CPU per delivery | all-process CPU per delivery | gateway RSS per stream | p50 latency | p99 latency | p99 fan-out spread | delivered |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var scenario in compared)
         {
             var on = scenario.Reported("CowAspire")!;
@@ -421,6 +421,7 @@ public static class Report
                 $"| {Compare(r => r.RssPerStreamKb, 1, "KiB")} " +
                 $"| {Compare(r => r.LatencyP50Ms, 1, "ms")} " +
                 $"| {Compare(r => r.LatencyP99Ms, 1, "ms")} " +
+                $"| {Compare(r => r.SpreadP99Ms, 1, "ms")} " +
                 $"| {Pct(on.CompletenessPercent)} / {Pct(off.CompletenessPercent)} |");
         }
         md.AppendLine();
