@@ -133,7 +133,9 @@ public sealed class BenchOptions
           --warmup-messages 30          messages in that round
           --systems cowaspire,nchan     which systems, in order: cowaspire, nchan, floor (Kestrel's floor:
                                         bench/CowAspire.Floor), typed-results (TypedResults.ServerSentEvents
-                                        over a channel per client); floor and typed-results serve the gateway target only
+                                        over a channel per client), floor-beside-app (the floor holding the
+                                        streams while CowAspire's app runs beside it, fed the same messages);
+                                        the last three serve the gateway target only
           --repeat 1                    runs per scenario and system (the least disturbed one is reported)
           --quiet-wait 15               seconds to wait before each run for the machine to be quiet
           --quiet-percent 25            quiet = all cores less busy than this (percent, over 1 s)
@@ -211,9 +213,9 @@ public sealed class BenchOptions
         }
         foreach (var system in options.Systems)
         {
-            if (system is not ("cowaspire" or "nchan" or FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem))
+            if (system is not ("cowaspire" or "nchan" or FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem or FloorBesideAppSubject.System))
             {
-                throw new ArgumentException($"Unknown system '{system}' (cowaspire, nchan, floor, typed-results).");
+                throw new ArgumentException($"Unknown system '{system}' (cowaspire, nchan, floor, typed-results, floor-beside-app).");
             }
         }
         return options;

@@ -77,7 +77,7 @@ foreach (var target in options.Targets)
                         break;
                     }
                     // The floor is one process: it has no whole app to compare with.
-                    if (target == Target.App && system is FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem)
+                    if (target == Target.App && system is FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem or FloorBesideAppSubject.System)
                     {
                         continue;
                     }
@@ -96,7 +96,7 @@ foreach (var target in options.Targets)
             if (options.Profiles(target, streams))
             {
                 foreach (var system in options.Systems.TakeWhile(_ => !run.IsCancellationRequested)
-                    .Where(system => target == Target.Gateway || system is not (FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem)))
+                    .Where(system => target == Target.Gateway || system is not (FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem or FloorBesideAppSubject.System)))
                 {
                     profiledRuns.Add(await RunOnceAsync(system, target, protocol, streams, 1, profiled: true));
                 }
@@ -127,6 +127,7 @@ async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol
         CowAspireSubject.TelemetryOff => new CowAspireSubject(options, streams, target, telemetry: false),
         FloorSubject.FloorSystem => new FloorSubject(options),
         FloorSubject.TypedResultsSystem => new FloorSubject(options, typedResults: true),
+        FloorBesideAppSubject.System => new FloorBesideAppSubject(options, streams),
         _ => new NchanSubject(options, target),
     };
     await using (subject)

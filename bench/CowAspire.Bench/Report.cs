@@ -95,7 +95,7 @@ public static class Report
             """);
         md.AppendLine();
 
-        foreach (var system in (string[])["CowAspire", "nchan", FloorSubject.FloorName, FloorSubject.TypedResultsName])
+        foreach (var system in (string[])["CowAspire", "nchan", FloorSubject.FloorName, FloorSubject.TypedResultsName, FloorBesideAppSubject.ReportName])
         {
             var all = scenarios.SelectMany(x => x.Of(system)).ToList();
             if (all.Count == 0)
@@ -377,7 +377,8 @@ public static class Report
             "each cell is the ratio with both values, the first system's first.");
         md.AppendLine();
         foreach (var (numerator, denominator) in ((string, string)[])[
-            ("CowAspire", FloorSubject.FloorName), (FloorSubject.FloorName, "nchan"), (FloorSubject.TypedResultsName, FloorSubject.FloorName)])
+            ("CowAspire", FloorSubject.FloorName), (FloorSubject.FloorName, "nchan"), (FloorSubject.TypedResultsName, FloorSubject.FloorName),
+            ("CowAspire", FloorBesideAppSubject.ReportName), (FloorBesideAppSubject.ReportName, FloorSubject.FloorName)])
         {
             if (!floored.Any(s => s.Reported(numerator) is not null && s.Reported(denominator) is not null))
             {
