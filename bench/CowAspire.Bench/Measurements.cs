@@ -118,7 +118,9 @@ public sealed class SystemResult
 
     /// <summary>
     /// Fan-out spread: from an event's first receipt at any subscriber to its receipt at each of the others. It leaves out
-    /// what comes before the gateway's first write (the publish path), so it is the fan-out's own tail, alike for every system.
+    /// what comes before the gateway's first write (the publish path), so below saturation it is the fan-out's own tail,
+    /// alike for every system. Near saturation compare end-to-end latency instead: a gateway that holds the next event
+    /// back until pending flushes complete (the floor's publish request) lets its clients catch up first.
     /// </summary>
     public double SpreadP50Ms { get; set; }
     public double SpreadP99Ms { get; set; }

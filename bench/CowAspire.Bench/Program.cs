@@ -76,8 +76,7 @@ foreach (var target in options.Targets)
                     {
                         break;
                     }
-                    // The floor is one process: it has no whole app to compare with.
-                    if (target == Target.App && system is FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem or FloorBesideAppSubject.System)
+                    if (target == Target.App && GatewayOnly(system))
                     {
                         continue;
                     }
@@ -96,7 +95,7 @@ foreach (var target in options.Targets)
             if (options.Profiles(target, streams))
             {
                 foreach (var system in options.Systems.TakeWhile(_ => !run.IsCancellationRequested)
-                    .Where(system => target == Target.Gateway || system is not (FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem or FloorBesideAppSubject.System)))
+                    .Where(system => target == Target.Gateway || !GatewayOnly(system)))
                 {
                     profiledRuns.Add(await RunOnceAsync(system, target, protocol, streams, 1, profiled: true));
                 }
@@ -116,6 +115,10 @@ Console.WriteLine($"Report written to {reportPath}");
 return failures == 0 ? 0 : 1;
 
 // Starts one system fresh, gives it the warm-up round, measures one scenario, stops it.
+// The floor's systems are one gateway process (beside the app or not): they have no whole app to compare with.
+static bool GatewayOnly(string system) =>
+    system is FloorSubject.FloorSystem or FloorSubject.TypedResultsSystem or FloorBesideAppSubject.System;
+
 async Task<SystemResult> RunOnceAsync(string system, Target target, WireProtocol protocol, int streams, int repetition, bool profiled = false)
 {
     var busyBefore = await WaitForQuietAsync(options, run.Token);
