@@ -91,7 +91,8 @@ public static class Report
             reach the N-th client, without the publish path before it. **Delivered** counts, per
             subscriber, distinct messages received; a second copy is a duplicate. Subscribers behave as EventSource does: a
             stream that ends or breaks is reopened with `Last-Event-ID` (counted as a reconnect). Ratios are
-            CowAspire / nchan: below 1.0 CowAspire needs less.
+            CowAspire / the system beside it (nchan, or Kestrel's floor in a run without nchan): below 1.0 CowAspire
+            needs less.
             """);
         md.AppendLine();
 
